@@ -1,0 +1,177 @@
+"""The one data model: a conference page as typed values.
+
+Markdown and YAML are two spellings of these values. Positions (`line`,
+`column`, 1-based, in the file the value was read from) never take part in
+equality, so a page and its YAML twin compare equal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+def _pos() -> int:
+    return field(default=0, compare=False, repr=False)  # type: ignore[no-any-return]
+
+
+@dataclass
+class Raw:
+    """Content the model cannot place, kept verbatim (dedented to its level)."""
+
+    text: str
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass
+class Link:
+    label: str
+    url: str
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass
+class Note:
+    """A bullet of inline Markdown, kept exactly, with nested bullets."""
+
+    text: str
+    children: list[NoteItem] = field(default_factory=list)
+    line: int = _pos()
+    column: int = _pos()
+
+
+NoteItem = Union[Note, Raw]
+
+
+@dataclass
+class Paper:
+    title: str
+    links: list[Link] = field(default_factory=list)
+    affiliations: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    notes: list[NoteItem] = field(default_factory=list)
+    line: int = _pos()
+    column: int = _pos()
+    affiliation_line: int = _pos()
+
+
+@dataclass
+class Group:
+    """A text-only bullet under a topic whose children are papers."""
+
+    title: str
+    papers: list[GroupItem] = field(default_factory=list)
+    line: int = _pos()
+    column: int = _pos()
+
+
+GroupItem = Union[Paper, Raw]
+TopicItem = Union[Paper, Group, Raw]
+
+
+@dataclass
+class Topic:
+    title: str
+    papers: list[TopicItem] = field(default_factory=list)
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass
+class Acronym:
+    term: str
+    meaning: str
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass
+class Section:
+    """A `##` section after Meta Info.
+
+    kind is "papers" (topics), "acronyms", "references" (a note tree) or
+    "other" (kept as raw content).
+    """
+
+    title: str
+    kind: str
+    topics: list[Topic | Raw] = field(default_factory=list)
+    acronyms: list[Acronym | Raw] = field(default_factory=list)
+    notes: list[NoteItem] = field(default_factory=list)
+    raw: list[Raw] = field(default_factory=list)
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass
+class Rate:
+    """One acceptance-rate figure, or a note bullet when it carries no rate."""
+
+    label: str | None = None
+    percent: float | None = None
+    accepted: int | None = None
+    submitted: int | None = None
+    text: str | None = None
+    cycles: list[Rate] = field(default_factory=list)
+    line: int = _pos()
+    column: int = _pos()
+
+    @property
+    def is_rate(self) -> bool:
+        return self.percent is not None
+
+
+@dataclass
+class PaperList:
+    url: str
+    label: str | None = None
+    line: int = _pos()
+    column: int = _pos()
+
+
+@dataclass
+class Meta:
+    full_name: str | None = None
+    homepage: str | None = None
+    paper_lists: list[PaperList] = field(default_factory=list)
+    acceptance_rate: list[Rate] = field(default_factory=list)
+    rate_as_list: bool = False
+    raw: list[Raw] = field(default_factory=list)
+    line: int = _pos()
+    column: int = _pos()
+    homepage_line: int = _pos()
+    rate_line: int = _pos()
+
+
+@dataclass
+class Page:
+    venue: str
+    year: int
+    meta: Meta | None = None
+    sections: list[Section] = field(default_factory=list)
+    front_matter: str | None = None
+    preamble: list[Raw] = field(default_factory=list)
+    title_suffix: str = ""
+    line: int = _pos()
+    column: int = _pos()
+
+    def papers(self) -> list[Paper]:
+        """Every paper of the page in document order."""
+        found: list[Paper] = []
+        for section in self.sections:
+            for topic in section.topics:
+                if isinstance(topic, Topic):
+                    found.extend(iter_papers(topic.papers))
+        return found
+
+
+def iter_papers(items: list[TopicItem] | list[GroupItem]) -> list[Paper]:
+    found: list[Paper] = []
+    for item in items:
+        if isinstance(item, Paper):
+            found.append(item)
+        elif isinstance(item, Group):
+            found.extend(p for p in item.papers if isinstance(p, Paper))
+    return found

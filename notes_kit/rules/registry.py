@@ -1,0 +1,50 @@
+"""The rule registry: one Rule per id, feeding select/ignore, `explain`, the docs and SARIF."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from notes_kit.findings import Finding, FixKind, Severity
+
+if TYPE_CHECKING:
+    from notes_kit.rules.context import Context
+
+Check = Callable[["Context"], Iterator[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    summary: str
+    severity: Severity
+    fix: FixKind
+    fix_why: str
+    bad: str
+    good: str
+    scope: str  # "conference" (structure rules), "text" (every Markdown page), "yaml", "collection"
+    check: Check | None = None
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not FixKind.NONE
+
+
+RULES: dict[str, Rule] = {}
+
+
+def register(rule: Rule) -> Rule:
+    if rule.id in RULES:
+        raise ValueError(f"rule {rule.id} registered twice")
+    RULES[rule.id] = rule
+    return rule
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every rule, importing the rule modules on first use."""
+    from notes_kit.rules import load_all
+
+    load_all()
+    return dict(sorted(RULES.items()))
