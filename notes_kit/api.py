@@ -1,0 +1,69 @@
+"""The library API: conversion both ways. The CLI only calls these."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from notes_kit.findings import InputError
+from notes_kit.model import Page
+
+
+def parse_markdown(text: str, path: str = "<string>") -> Page:
+    """Markdown text (LF line ends) -> model; InputError for pages that are not conferences."""
+    from notes_kit.parse import parse_page
+
+    return parse_page(text, path).page
+
+
+def to_markdown(page: Page) -> str:
+    from notes_kit.render import render_page
+
+    return render_page(page)
+
+
+def page_to_yaml(page: Page, out_path: str | None = None) -> str:
+    from notes_kit import convert, schema, yaml_io
+
+    data = convert.page_to_data(page)
+    problems = schema.validate(data)
+    if problems:  # the model produced something the schema refuses: never write it
+        where, message = problems[0]
+        raise InputError(out_path or "<yaml>", f"cannot write valid YAML: {message}")
+    return yaml_io.dump(data, out_path)
+
+
+def to_yaml(text: str, path: str = "<string>", out_path: str | None = None) -> str:
+    """Markdown page -> canonical YAML (the safe fixes applied)."""
+    return page_to_yaml(parse_markdown(text, path), out_path)
+
+
+def load_yaml_data(text: str, path: str = "<string>") -> Any:
+    """Safely loaded, schema-valid YAML data; InputError with a line otherwise."""
+    from notes_kit import schema, yaml_io
+
+    loaded = yaml_io.load(text, path)
+    data = yaml_io.plain(loaded)
+    problems = schema.validate(data)
+    if problems:
+        where, message = problems[0]
+        raise InputError(path, f"schema: {message}", yaml_io.line_of(loaded, where))
+    return data
+
+
+def yaml_problems(text: str, path: str = "<string>") -> list[tuple[int, str]]:
+    """Every schema violation of a YAML page as (line, message); InputError if unreadable."""
+    from notes_kit import schema, yaml_io
+
+    loaded = yaml_io.load(text, path)
+    return [(yaml_io.line_of(loaded, where), message)
+            for where, message in schema.validate(yaml_io.plain(loaded))]
+
+
+def from_yaml(text: str, path: str = "<string>") -> Page:
+    from notes_kit.convert import data_to_page
+
+    return data_to_page(load_yaml_data(text, path))
+
+
+def yaml_to_markdown(text: str, path: str = "<string>") -> str:
+    return to_markdown(from_yaml(text, path))

@@ -1,0 +1,164 @@
+"""The subcommand handlers: each takes parsed arguments and returns an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from notes_kit.config import Config
+from notes_kit.findings import Finding, InputError, Severity
+
+Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
+
+
+def _config_for(args: argparse.Namespace, paths: list[str]) -> Config:
+    from notes_kit.config import discover, load_config, merge
+
+    if getattr(args, "config", None):
+        config = load_config(Path(args.config))
+    else:
+        config = discover(Path(paths[0]) if paths else Path.cwd())
+    return merge(config, select=args.select, ignore=args.ignore, strict=args.strict)
+
+
+def _read_input(name: str) -> tuple[str, str]:
+    from notes_kit.files import read_source
+
+    if name == "-":
+        return read_source("<stdin>", sys.stdin.buffer.read()), "<stdin>"
+    return read_source(name), name
+
+
+def _write_output(text: str, output: str | None, out: TextIO) -> None:
+    if output and output != "-":
+        from notes_kit.files import atomic_write
+
+        atomic_write(output, text)
+    else:
+        out.write(text)
+
+
+def cmd_to_yaml(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from notes_kit.api import to_yaml
+
+    text, name = _read_input(args.file)
+    _write_output(to_yaml(text, name, args.output), args.output, out)
+    return 0
+
+
+def cmd_to_md(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from notes_kit.api import yaml_to_markdown
+
+    text, name = _read_input(args.file)
+    _write_output(yaml_to_markdown(text, name), args.output, out)
+    return 0
+
+
+def twin_of(path: str) -> str:
+    return str(Path(path).with_suffix(".yaml"))
+
+
+def conference_pages(paths: list[str]) -> list[str]:
+    """Markdown files named like `<venue>-<year>.md` (README.md of a folder counts too)."""
+    from notes_kit.discover import expand
+
+    return [p for p in expand(paths) if p.endswith(".md") and _is_conference_name(p)]
+
+
+def _is_conference_name(path: str) -> bool:
+    import re
+
+    return bool(re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*-\d{4}(?:-\d+)?\.md", Path(path).name))
+
+
+def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from notes_kit.api import to_yaml
+    from notes_kit.files import atomic_write, read_source
+
+    status = 0
+    for page in conference_pages(args.paths):
+        twin = twin_of(page)
+        try:
+            expected = to_yaml(read_source(page), page, twin)
+        except InputError as exc:
+            print(f"notes-kit: {exc}", file=err)
+            status = 2
+            continue
+        current = Path(twin).read_text(encoding="utf-8") if Path(twin).exists() else None
+        if current == expected:
+            continue
+        if args.check:
+            what = "missing" if current is None else "out of date"
+            print(f"{twin}:1: NK703 YAML twin {what}; run 'notes-kit sync'", file=out)
+            status = max(status, 1)
+        else:
+            atomic_write(twin, expected)
+            print(f"wrote {twin}", file=out)
+    return status
+
+
+def cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from notes_kit.rules.registry import all_rules
+
+    for rule in all_rules().values():
+        fix = {"safe": "fix", "unsafe": "unsafe fix", "none": ""}[rule.fix.value]
+        print(f"{rule.id}  {rule.name:<28} {rule.severity.value:<8} {fix:<11} {rule.summary}",
+              file=out)
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from notes_kit.rules.docs import explain
+    from notes_kit.rules.registry import all_rules
+
+    rule = all_rules().get(args.rule.upper())
+    if rule is None:
+        print(f"notes-kit: unknown rule {args.rule!r}; see 'notes-kit rules'", file=err)
+        return 2
+    out.write(explain(rule))
+    return 0
+
+
+def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from notes_kit.runner import run_lint
+
+    config = _config_for(args, args.paths)
+    do_fix = args.command == "fix" or bool(getattr(args, "fix", False))
+    result = run_lint(args.paths, config, fix=do_fix or args.diff, write=not args.diff,
+                      unsafe=args.unsafe_fixes, jobs=args.jobs, use_cache=not args.no_cache,
+                      changed_since=args.changed_since)
+    for message in result.errors:
+        print(f"notes-kit: {message}", file=err)
+    for line in result.change_lines:
+        print(line, file=out)
+    if args.diff:
+        out.write(result.diff)
+    _report(result.findings, args.format, out)
+    if result.errors:
+        return 2
+    if args.command == "fix":
+        return 1 if result.changed and not args.diff else _status(result.findings, config)
+    return _status(result.findings, config)
+
+
+def _report(findings: list[Finding], fmt: str, out: TextIO) -> None:
+    from notes_kit.reporters import REPORTERS
+    from notes_kit.rules.registry import all_rules
+
+    color = fmt == "text" and out.isatty() and not os.environ.get("NO_COLOR")
+    out.write(REPORTERS[fmt](findings, all_rules(), color=color))
+
+
+def _status(findings: list[Finding], config: Config) -> int:
+    failing = [f for f in findings if f.severity is Severity.ERROR or config.strict]
+    return 1 if failing else 0
+
+
+HANDLERS: dict[str, Handler] = {
+    "lint": cmd_lint, "fix": cmd_lint, "to-yaml": cmd_to_yaml, "to-md": cmd_to_md,
+    "sync": cmd_sync, "rules": cmd_rules, "explain": cmd_explain,
+}

@@ -1,0 +1,56 @@
+"""Which files a path names: directories are walked for Markdown pages and notes YAML."""
+
+from __future__ import annotations
+
+import os
+
+from notes_kit.findings import InputError
+
+SKIP_DIRS = {".git", ".hg", "node_modules", "__pycache__", ".venv", "venv", ".tox",
+             ".mypy_cache", ".ruff_cache", ".pytest_cache", ".notes-kit-cache"}
+MARKDOWN = (".md", ".markdown")
+YAML = (".yaml", ".yml")
+
+
+def is_notes_yaml(path: str) -> bool:
+    """A YAML file found by walking is linted when it is a notes document (not CI config)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return True  # let the reader report it
+    return b"schema_version:" in head or b"notes.schema.json" in head
+
+
+def expand(paths: list[str]) -> list[str]:
+    """Files in a stable order; a path that does not exist is an InputError."""
+    found: list[str] = []
+    for path in paths:
+        if path == "-":
+            found.append(path)
+        elif os.path.isdir(path):
+            found.extend(_walk(path))
+        elif os.path.lexists(path):
+            found.append(path)
+        else:
+            raise InputError(path, "no such file or directory")
+    seen: set[str] = set()
+    unique = []
+    for path in found:
+        if path not in seen:
+            seen.add(path)
+            unique.append(path)
+    return unique
+
+
+def _walk(root: str) -> list[str]:
+    found: list[str] = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            full = os.path.join(folder, name)
+            if name.endswith(MARKDOWN):
+                found.append(full)
+            elif name.endswith(YAML) and is_notes_yaml(full):
+                found.append(full)
+    return found

@@ -1,0 +1,126 @@
+"""The lint engine: run the registered rules over one file's text, apply config and
+suppressions, and compute fixes. Pure functions over text; the CLI does the I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from notes_kit.config import Config
+from notes_kit.findings import Finding, FixKind, InputError
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def is_yaml(path: str) -> bool:
+    return path.endswith(YAML_SUFFIXES)
+
+
+def make_context(text: str, path: str, config: Config):  # type: ignore[no-untyped-def]
+    from notes_kit.rules.context import Context
+
+    if is_yaml(path):
+        return Context(path, text, config, kind="yaml")
+    from notes_kit.parse import NotConferencePage, parse_page
+
+    try:
+        parsed = parse_page(text, path)
+    except NotConferencePage:
+        parsed = None
+    return Context(path, text, config, parsed=parsed)
+
+
+def lint(text: str, path: str = "<string>", config: Config | None = None) -> list[Finding]:
+    """Every enabled finding of one file, sorted; InputError for unreadable input."""
+    from notes_kit.rules.registry import all_rules
+    from notes_kit.suppress import apply, parse_suppressions
+
+    config = config or Config()
+    ctx = make_context(text, path, config)
+    rules = all_rules()
+    ran: set[str] = set()
+    findings: list[Finding] = []
+    for rule in rules.values():
+        if rule.check is None or not _applies(rule.scope, ctx):
+            continue
+        if not config.enabled(rule.id, path):
+            continue
+        ran.add(rule.id)
+        findings.extend(rule.check(ctx))
+    suppressions, malformed = parse_suppressions(text, path, "yaml" if ctx.kind == "yaml"
+                                                 else "markdown")
+    kept = apply(findings, suppressions, active=lambda rule_id: rule_id in ran)
+    kept.extend(malformed)
+    return sorted(f for f in kept if f.rule in ("NK505", "NK506") or
+                  config.enabled(f.rule, path))
+
+
+def _applies(scope: str, ctx: object) -> bool:
+    kind = getattr(ctx, "kind", "markdown")
+    parsed = getattr(ctx, "parsed", None)
+    if scope == "yaml":
+        return kind == "yaml"
+    if scope == "text":
+        return kind == "markdown"
+    if scope == "conference":
+        return kind == "markdown" and parsed is not None
+    return False
+
+
+@dataclass
+class FixResult:
+    text: str
+    changes: list[Finding] = field(default_factory=list)  # the findings whose fix was applied
+    remaining: list[Finding] = field(default_factory=list)
+
+    def changed(self, original: str) -> bool:
+        return self.text != original
+
+
+def fix(text: str, path: str = "<string>", config: Config | None = None, *,
+        unsafe: bool = False) -> FixResult:
+    """Apply every enabled safe fix (and unsafe ones on request), idempotently.
+
+    Conference pages are re-rendered from the model, which is exactly the
+    safe fixes; other Markdown pages get the line-level text fixes only.
+    """
+    from notes_kit.textfix import fix_lines
+
+    config = config or Config()
+    findings = lint(text, path, config)
+    wanted = {FixKind.SAFE, FixKind.UNSAFE} if unsafe else {FixKind.SAFE}
+    applied = [f for f in findings if f.fix in wanted]
+    if not applied or is_yaml(path):
+        return FixResult(text, [], findings)
+    if unsafe:
+        text_in = replace_spans(text, [f for f in applied if f.fix is FixKind.UNSAFE])
+    else:
+        text_in = text
+    fixed = fix_lines(text_in)
+    ctx = make_context(fixed, path, config)
+    if ctx.parsed is not None:
+        from notes_kit.render import render_page
+
+        fixed = render_page(ctx.parsed.page)
+    remaining = lint(fixed, path, config) if fixed != text else findings
+    return FixResult(fixed, applied, remaining)
+
+
+def replace_spans(text: str, findings: list[Finding]) -> str:
+    """Put each finding's single suggestion in place of its line span (unsafe fixes)."""
+    lines = text.split("\n")
+    spans = sorted({(f.line, f.column, f.end_column, f.suggestions[0]) for f in findings
+                    if len(f.suggestions) == 1 and f.end_column > f.column}, reverse=True)
+    for line, start, end, new in spans:
+        if 0 < line <= len(lines):
+            row = lines[line - 1]
+            lines[line - 1] = row[: start - 1] + new + row[end - 1 :]
+    return "\n".join(lines)
+
+
+def read_and_lint(path: str, config: Config) -> list[Finding]:
+    from notes_kit.files import read_source
+
+    return lint(read_source(path), path, config)
+
+
+__all__ = ["lint", "fix", "FixResult", "InputError", "read_and_lint"]

@@ -1,0 +1,284 @@
+"""Markdown -> model. Reads the block tree from blocks.py and places every block.
+
+Accepted input variants (inline `Paper list:`, `[url](url)` links, `### Papers`,
+unescaped link brackets, ...) are read into the canonical model and recorded
+as findings, so the linter can report what the renderer will normalise.
+Anything that cannot be placed travels as `Raw`, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from notes_kit.blocks import Block, TooDeep, parse_blocks, source_of
+from notes_kit.inline import clean
+from notes_kit.findings import Finding, FixKind, InputError, Severity
+from notes_kit.meta import MetaReader
+from notes_kit.model import Acronym, Group, Note, NoteItem, Page, Paper, Raw, Section, Topic
+from notes_kit.papers import PaperReader, is_paper_item
+
+TITLE = re.compile(r"^(?P<venue>\S.*?)\s+(?P<year>\d{4})$")
+KNOWN_SECTIONS = {"meta info": "meta", "papers": "papers", "acronyms": "acronyms",
+                  "references": "references"}
+
+
+class NotConferencePage(InputError):
+    pass
+
+
+@dataclass
+class Parsed:
+    page: Page
+    lines: list[str]
+    findings: list[Finding] = field(default_factory=list)
+    offset: int = 0  # lines taken by front matter
+
+
+def split_front_matter(text: str) -> tuple[str | None, str]:
+    """GitBook front matter (`---` ... `---` at the very top) is kept as is."""
+    if not text.startswith("---\n"):
+        return None, text
+    end = text.find("\n---\n", 3)
+    if end < 0:
+        return None, text
+    return text[: end + 5], text[end + 5 :]
+
+
+def parse_page(text: str, path: str = "<string>") -> Parsed:
+    """Parse a normalised page (LF line ends) into the model."""
+    front, body = split_front_matter(text)
+    offset = front.count("\n") if front else 0
+    lines = body.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    try:
+        blocks = parse_blocks(lines)
+    except TooDeep as exc:
+        raise InputError(path, str(exc), exc.line + offset) from None
+    except RecursionError:
+        raise InputError(path, "nesting too deep to parse") from None
+    builder = _Builder(path, lines, offset)
+    page = builder.build(blocks)
+    page.front_matter = front
+    return Parsed(page, lines, sorted(builder.findings), offset)
+
+
+def conference_title(blocks: list[Block]) -> tuple[Block, str, int] | None:
+    for block in blocks:
+        if block.kind == "blank":
+            continue
+        if block.kind == "heading" and block.level == 1:
+            match = TITLE.match(block.text)
+            if match:
+                return block, match.group("venue"), int(match.group("year"))
+        return None
+    return None
+
+
+def _paper_shaped(item: Block) -> bool:
+    """A bullet without links that still reads as a paper: its first child is an affiliation."""
+    from notes_kit.papers import looks_like_affiliation
+
+    subs = [i for c in item.children if c.kind == "list" for i in c.children]
+    return bool(item.level) and bool(subs) and looks_like_affiliation(subs[0])
+
+
+class _Builder:
+    def __init__(self, path: str, lines: list[str], offset: int) -> None:
+        self.path = path
+        self.lines = lines
+        self.offset = offset
+        self.findings: list[Finding] = []
+
+    def report(self, rule: str, line: int, column: int, message: str,
+               fix: FixKind = FixKind.NONE, severity: Severity = Severity.ERROR,
+               suggestions: tuple[str, ...] = ()) -> None:
+        self.findings.append(Finding(self.path, line + self.offset, column, rule, message,
+                                     severity, fix=fix, suggestions=suggestions))
+
+    def raw(self, block: Block, dedent: int = 0) -> Raw:
+        return Raw(source_of(block, self.lines, dedent), block.line + self.offset, dedent + 1)
+
+    def build(self, blocks: list[Block]) -> Page:
+        found = conference_title(blocks)
+        if found is None:
+            first = next((b for b in blocks if b.kind != "blank"), None)
+            line = (first.line + self.offset) if first else 1
+            raise NotConferencePage(
+                self.path, "not a conference page: the first heading must be '# <VENUE> <YEAR>'",
+                line)
+        head, venue, year = found
+        page = Page(venue, year, line=head.line + self.offset, column=head.column)
+        rest = [b for b in blocks[blocks.index(head) + 1 :] if b.kind != "blank"]
+        page.preamble = [self.raw(b) for b in blocks[: blocks.index(head)] if b.kind != "blank"]
+        self._sections(page, rest)
+        return page
+
+    def _sections(self, page: Page, blocks: list[Block]) -> None:
+        chunks: list[tuple[Block | None, list[Block]]] = [(None, [])]
+        for block in blocks:
+            if block.kind == "heading" and block.level <= 2:
+                chunks.append((block, []))
+            else:
+                chunks[-1][1].append(block)
+        lead, lead_blocks = chunks[0]
+        if lead_blocks:
+            self._implicit_meta(page, lead_blocks)
+        for heading, body in chunks[1:]:
+            assert heading is not None
+            self._section(page, heading, body)
+        if page.meta is None:
+            self.report("NK102", page.line, 1, "missing '## Meta Info' section")
+        if not any(s.kind == "papers" for s in page.sections):
+            self.report("NK103", page.line, 1, "missing '## Papers' section")
+
+    def _implicit_meta(self, page: Page, blocks: list[Block]) -> None:
+        if any(b.kind == "paragraph" and b.text.lstrip().lower().startswith("homepage")
+               for b in blocks):
+            first = blocks[0]
+            self.report("NK102", first.line, 1, "Meta Info content without a '## Meta Info' "
+                        "heading", FixKind.SAFE)
+            self._meta(page, None, blocks)
+        else:
+            page.preamble.extend(self.raw(b) for b in blocks)
+            self.report("NK105", blocks[0].line, 1, "content between the title and the first "
+                        "section")
+
+    def _section(self, page: Page, heading: Block, body: list[Block]) -> None:
+        kind = KNOWN_SECTIONS.get(heading.text.strip().lower(), "other")
+        if heading.level == 1:
+            kind = "other"
+        if kind == "meta":
+            if page.meta is not None or page.sections:
+                self.report("NK102", heading.line, 1, "'## Meta Info' must be the first section, "
+                            "once")
+            self._meta(page, heading, body)
+            return
+        section = Section(heading.text, kind if kind != "meta" else "other",
+                          line=heading.line + self.offset, column=heading.column)
+        if heading.level == 1:
+            self.report("NK105", heading.line, 1, f"unexpected level-1 heading "
+                        f"'{heading.text}'")
+            section.kind = "other"
+            section.title = "# " + heading.text
+        page.sections.append(section)
+        if kind == "papers":
+            self._papers(section, body)
+        elif kind == "acronyms":
+            self._acronyms(section, body)
+        elif kind == "references":
+            section.notes = self._notes_from_blocks(body, 0)
+        else:
+            self.report("NK105", heading.line, 1, f"unknown section '## {heading.text}'",
+                        severity=Severity.WARNING)
+            section.raw = [self.raw(b) for b in body]
+
+    def _meta(self, page: Page, heading: Block | None, body: list[Block]) -> None:
+        reader = MetaReader(self)
+        topics_at = reader.read(body)
+        meta = reader.meta
+        if heading is not None:
+            meta.line, meta.column = heading.line + self.offset, heading.column
+        if page.meta is not None:
+            page.meta.raw.extend(meta.raw)
+        else:
+            page.meta = meta
+        if topics_at is not None:
+            start, explicit = topics_at
+            rest = body[start:]
+            first = rest[0] if rest else body[max(start - 1, 0)]
+            section = Section("Papers", "papers", line=first.line + self.offset)
+            page.sections.append(section)
+            if explicit:
+                self.report("NK104", first.line, 1, "'### Papers' should be a level-2 heading "
+                            "'## Papers'", FixKind.SAFE)
+                rest = rest[1:]
+            else:
+                self.report("NK103", first.line, 1, "topics follow Meta Info without a "
+                            "'## Papers' heading", FixKind.SAFE)
+            self._papers(section, rest)
+
+    def _papers(self, section: Section, body: list[Block]) -> None:
+        topic: Topic | None = None
+        for block in body:
+            if block.kind == "heading" and block.level == 3:
+                topic = Topic(block.text, line=block.line + self.offset, column=block.column)
+                section.topics.append(topic)
+            elif block.kind == "list" and topic is not None:
+                self._topic_items(topic, block)
+            else:
+                raw = self.raw(block)
+                self._unplaced(block, raw.text)
+                if topic is None:
+                    section.topics.append(raw)
+                else:
+                    topic.papers.append(raw)
+
+    def _unplaced(self, block: Block, text: str) -> None:
+        from notes_kit.suppress import is_directive
+
+        if is_directive(text.strip()):
+            return
+        what = "bullets before the first topic heading" if block.kind == "list" else \
+            f"content the model cannot place ({block.kind})"
+        self.report("NK105", block.line, 1, what)
+
+    def _topic_items(self, topic: Topic, block: Block) -> None:
+        reader = PaperReader(self)
+        for item in block.children:
+            if item.kind != "item" or not item.level:
+                topic.papers.append(self.raw(item))
+                self.report("NK105", item.line, 1, "list item without text")
+                continue
+            sub = [c for c in item.children if c.kind == "list"]
+            kids = [i for s in sub for i in s.children]
+            if not is_paper_item(item) and kids and len(sub) == len(item.children) and (
+                    any(is_paper_item(k) for k in kids) or all(_paper_shaped(k) for k in kids)):
+                group = Group(item.text, line=item.line + self.offset, column=item.column)
+                for kid in kids:
+                    group.papers.append(reader.read(kid))
+                topic.papers.append(group)
+            else:
+                topic.papers.append(reader.read(item))
+
+    def _acronyms(self, section: Section, body: list[Block]) -> None:
+        for block in body:
+            items = block.children if block.kind == "list" else []
+            if not items:
+                section.acronyms.append(self.raw(block))
+                self.report("NK105", block.line, 1, "acronyms are written as '* TERM: meaning' "
+                            "bullets", severity=Severity.WARNING)
+                continue
+            for item in items:
+                term, sep, meaning = item.text.partition(": ")
+                if item.level and sep and term.strip() and not item.children \
+                        and "\n" not in item.text:
+                    section.acronyms.append(Acronym(term, meaning,
+                                                    line=item.line + self.offset,
+                                                    column=item.column))
+                else:
+                    section.acronyms.append(self.raw(item))
+                    self.report("NK105", item.line, 1, "acronym bullet is not 'TERM: meaning'",
+                                severity=Severity.WARNING)
+
+    def notes(self, items: list[Block], dedent: int) -> list[NoteItem]:
+        """A tree of note bullets; anything else inside it is kept as Raw."""
+        notes: list[NoteItem] = []
+        for item in items:
+            if item.kind != "item" or not item.level:
+                notes.append(self.raw(item, dedent))
+                continue
+            note = Note(clean(item.text), line=item.line + self.offset, column=item.column)
+            note.children = self._notes_from_blocks(item.children, item.indent)
+            notes.append(note)
+        return notes
+
+    def _notes_from_blocks(self, blocks: list[Block], dedent: int) -> list[NoteItem]:
+        notes: list[NoteItem] = []
+        for block in blocks:
+            if block.kind == "list":
+                notes.extend(self.notes(block.children, dedent))
+            elif block.kind != "blank":
+                notes.append(self.raw(block, dedent))
+        return notes

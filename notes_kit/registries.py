@@ -1,0 +1,307 @@
+"""Venue, affiliation and term registries: YAML validated once, then served from a JSON cache.
+
+ruamel.yaml and jsonschema cost 0.1-0.3 s to import, more than linting one
+page, so they are imported only on a cache miss. The cache key hashes the
+bytes of every data file (shipped and user), the schema and the package
+version, so editing any of them rebuilds the cache; nothing is trusted by
+mtime.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from notes_kit.findings import InputError
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SCHEMA_PATH = DATA_DIR / "registry.schema.json"
+_KINDS = ("venues", "affiliations", "terms")
+_FORMAT = "1"  # bump when the cached JSON layout changes
+_MAX_NODES = 100_000  # YAML alias bombs expand past this
+_KEEP_CACHED = 8  # cache files kept per kind (one per set of user files)
+_MEMO: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class Venue:
+    slug: str
+    name: str
+    full_name: str
+    publisher: str | None = None
+    doi_prefix: str | None = None
+
+
+def load_venues(extra: Sequence[Path] = ()) -> dict[str, Venue]:
+    """Venues by slug; a user entry replaces the shipped one with the same slug."""
+    return {slug: Venue(**fields) for slug, fields in _load("venues", extra).items()}
+
+
+def load_affiliations(extra: Sequence[Path] = ()) -> dict[str, str]:
+    """Alias (case-sensitive) -> canonical short name."""
+    return dict(_load("affiliations", extra))
+
+
+def load_terms(extra: Sequence[Path] = ()) -> dict[str, str]:
+    """Lower-case term -> canonical casing."""
+    return dict(_load("terms", extra))
+
+
+def venue_for_heading(name: str, venues: dict[str, Venue]) -> Venue | None:
+    """The venue whose display name is `name`, ignoring case (`# Eurosys 2024` finds EuroSys)."""
+    wanted = name.strip().casefold()
+    return next((v for v in venues.values() if v.name.casefold() == wanted), None)
+
+
+def registry_fingerprint(extra: Sequence[Path] = ()) -> str:
+    """Changes whenever any registry input changes: a key for caches of lint results."""
+    sources = [_read(DATA_DIR / f"{kind}.yaml") for kind in _KINDS]
+    return _digest("all", sources + [_read(Path(p)) for p in extra])
+
+
+def cache_dir() -> Path | None:
+    """`$NOTES_KIT_CACHE_DIR`, else `$XDG_CACHE_HOME/notes-kit`, else `~/.cache/notes-kit`."""
+    explicit = os.environ.get("NOTES_KIT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        return Path(xdg) / "notes-kit"
+    try:
+        return Path.home() / ".cache" / "notes-kit"
+    except RuntimeError:  # no home directory
+        return None
+
+
+def read_cache(name: str) -> bytes | None:
+    directory = cache_dir()
+    if directory is None:
+        return None
+    try:
+        return (directory / name).read_bytes()
+    except OSError:
+        return None
+
+
+def write_cache(name: str, payload: bytes, family: str) -> None:
+    """Atomic write (temp file + os.replace); silently skipped when the directory is not writable.
+
+    Older files whose name starts with `family` are pruned beyond a few.
+    """
+    directory = cache_dir()
+    if directory is None:
+        return
+    import tempfile
+
+    tmp = None
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, directory / name)
+        tmp = None
+        olds = sorted(directory.glob(family + "*"), key=lambda p: p.stat().st_mtime)
+        for old in olds[:-_KEEP_CACHED]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def _read(path: Path) -> tuple[str, bytes]:
+    try:
+        return str(path), path.read_bytes()
+    except OSError as error:
+        raise InputError(str(path), f"cannot read registry file: {error.strerror}") from None
+
+
+def _digest(kind: str, sources: Sequence[tuple[str, bytes]]) -> str:
+    import notes_kit
+
+    version = str(getattr(notes_kit, "__version__", "0"))
+    digest = hashlib.sha256(f"{_FORMAT}\0{version}\0{kind}\0".encode())
+    for _, data in [_read(SCHEMA_PATH), *sources]:
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()[:32]
+
+
+def _load(kind: str, extra: Sequence[Path]) -> Any:
+    sources = [_read(DATA_DIR / f"{kind}.yaml")] + [_read(Path(p)) for p in extra]
+    key = _digest(kind, sources)
+    if key in _MEMO:
+        return _MEMO[key]
+    name = f"registry-{kind}-{key}.json"
+    cached = read_cache(name)
+    data: Any = None
+    if cached is not None:
+        try:
+            payload = json.loads(cached)
+        except ValueError:
+            payload = None
+        if isinstance(payload, dict) and payload.get("key") == key:
+            data = payload["data"]
+    if data is None:
+        data = _build(kind, sources)
+        text = json.dumps({"key": key, "data": data}, ensure_ascii=False, separators=(",", ":"))
+        write_cache(name, text.encode(), f"registry-{kind}-")
+    _MEMO[key] = data
+    return data
+
+
+# -- cache miss: parse, validate, merge ---------------------------------------------------
+
+
+def _build(kind: str, sources: Sequence[tuple[str, bytes]]) -> Any:
+    import jsonschema
+
+    schema = json.loads(SCHEMA_PATH.read_bytes())
+    shipped = jsonschema.Draft202012Validator({**schema, "$ref": f"#/$defs/{kind}_file"})
+    user = jsonschema.Draft202012Validator(schema)
+    merged: dict[str, Any] = {}
+    for index, (path, raw) in enumerate(sources):
+        tree = _parse_yaml(path, raw)
+        data = _plain(tree, path, [0], set())
+        if data is None:
+            raise InputError(path, "empty registry file: expected venues, affiliations or terms", 1)
+        errors = list((shipped if index == 0 else user).iter_errors(data))
+        if errors:
+            where = [(_line(tree, list(e.absolute_path)), e.message) for e in errors]
+            line, message = min(where)
+            raise InputError(path, f"invalid registry: {message}", line)
+        if kind not in data:
+            raise InputError(path, f"no `{kind}:` list in this registry file", 1)
+        _MERGERS[kind](merged, data[kind], path, tree)
+    if kind == "affiliations":
+        _resolve_chains(merged)
+    return merged
+
+
+def _parse_yaml(path: str, raw: bytes) -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(path, f"not UTF-8: {error.reason}") from None
+    try:
+        return YAML(typ="rt", pure=True).load(text)
+    except MarkedYAMLError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else 0
+        raise InputError(path, f"invalid YAML: {error.problem}", line) from None
+    except YAMLError as error:
+        raise InputError(path, f"invalid YAML: {error}") from None
+
+
+def _plain(node: Any, path: str, count: list[int], active: set[int]) -> Any:
+    """ruamel's round-trip tree as plain JSON values, refusing tags and alias bombs."""
+    from ruamel.yaml.comments import TaggedScalar
+
+    count[0] += 1
+    if count[0] > _MAX_NODES:
+        raise InputError(path, f"registry file expands to more than {_MAX_NODES} YAML nodes")
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if isinstance(node, TaggedScalar) or (isinstance(node, (dict, list)) and tag):
+        raise InputError(path, f"YAML tags are not allowed: {tag}", _line_of_node(node))
+    if isinstance(node, (dict, list)):
+        if id(node) in active:
+            raise InputError(path, "recursive YAML alias", _line_of_node(node))
+        active.add(id(node))
+        if isinstance(node, dict):
+            out: Any = {str(k): _plain(v, path, count, active) for k, v in node.items()}
+        else:
+            out = [_plain(v, path, count, active) for v in node]
+        active.discard(id(node))
+        return out
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, (bool, int, float)) or node is None:
+        return node
+    return repr(node)  # dates and the like: the schema rejects them as non-strings
+
+
+def _line_of_node(node: Any) -> int:
+    lc = getattr(node, "lc", None)
+    return int(lc.line) + 1 if lc is not None and lc.line is not None else 0
+
+
+def _line(tree: Any, where: Sequence[str | int]) -> int:
+    """1-based line of the value at JSON path `where` in ruamel's round-trip tree."""
+    line, node = 1, tree
+    for step in where:
+        lc = getattr(node, "lc", None)
+        try:
+            if isinstance(node, dict) and lc is not None:
+                line = lc.key(step)[0] + 1
+            elif isinstance(node, list) and lc is not None and isinstance(step, int):
+                line = lc.item(step)[0] + 1
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break
+    return line
+
+
+def _merge_venues(merged: dict[str, Any], entries: list[Any], path: str, tree: Any) -> None:
+    seen: set[str] = set()
+    for i, entry in enumerate(entries):
+        slug = entry["slug"]
+        if slug in seen:
+            raise InputError(path, f"venue {slug!r} listed twice", _line(tree, ["venues", i]))
+        seen.add(slug)
+        name = entry["name"].casefold()
+        clash = [s for s, v in merged.items() if s != slug and v["name"].casefold() == name]
+        if clash:
+            message = f"venue name {entry['name']!r} is already the name of venue {clash[0]!r}"
+            raise InputError(path, message, _line(tree, ["venues", i, "name"]))
+        merged[slug] = asdict(Venue(**entry))
+
+
+def _merge_affiliations(merged: dict[str, Any], entries: list[Any], path: str, tree: Any) -> None:
+    names: set[str] = set()
+    for i, entry in enumerate(entries):
+        if entry["name"] in names:
+            message = f"affiliation {entry['name']!r} listed twice"
+            raise InputError(path, message, _line(tree, ["affiliations", i]))
+        names.add(entry["name"])
+    owner: dict[str, str] = {}
+    for i, entry in enumerate(entries):
+        merged.pop(entry["name"], None)  # declared canonical here: no longer an alias
+        for j, alias in enumerate(entry.get("aliases", [])):
+            where = _line(tree, ["affiliations", i, "aliases", j])
+            if alias in names:
+                raise InputError(path, f"{alias!r} is both an alias and a canonical name", where)
+            if owner.setdefault(alias, entry["name"]) != entry["name"]:
+                raise InputError(path, f"alias {alias!r} given to two affiliations", where)
+            merged[alias] = entry["name"]
+
+
+def _resolve_chains(merged: dict[str, Any]) -> None:
+    """After a user file demotes a canonical name to an alias, point its aliases at the new name."""
+    for alias in list(merged):
+        target, hops = merged[alias], 0
+        while target in merged and hops < len(merged):
+            target, hops = merged[target], hops + 1
+        merged[alias] = target
+
+
+def _merge_terms(merged: dict[str, Any], entries: list[Any], path: str, tree: Any) -> None:
+    seen: dict[str, str] = {}
+    for i, term in enumerate(entries):
+        if seen.setdefault(term.lower(), term) != term:
+            message = f"term {term!r} conflicts with {seen[term.lower()]!r}"
+            raise InputError(path, message, _line(tree, ["terms", i]))
+        merged[term.lower()] = term
+
+
+_MERGERS = {
+    "venues": _merge_venues,
+    "affiliations": _merge_affiliations,
+    "terms": _merge_terms,
+}

@@ -1,0 +1,151 @@
+"""Model -> canonical Markdown, in the seed's style.
+
+A plain map from value type to a small function producing lines; the page
+is the list of top-level chunks joined by single blank lines.
+"""
+
+from __future__ import annotations
+
+from notes_kit.inline import canonical_tail
+from notes_kit.meta import format_rate
+from notes_kit.model import Acronym, Group, Meta, Note, NoteItem, Page, Paper, Raw, Rate, Section, Topic
+
+INDENT = "  "
+
+
+def render_page(page: Page) -> str:
+    chunks: list[list[str]] = [[raw.text] for raw in page.preamble]
+    chunks.append([f"# {page.venue} {page.year}"])
+    if page.meta is not None:
+        chunks.extend(_meta(page.meta))
+    for section in page.sections:
+        chunks.extend(_section(section))
+    body = "\n\n".join("\n".join(chunk) for chunk in chunks) + "\n"
+    return (page.front_matter or "") + body
+
+
+def _meta(meta: Meta) -> list[list[str]]:
+    chunks: list[list[str]] = [["## Meta Info"]]
+    if meta.full_name:
+        chunks.append([meta.full_name])
+    if meta.homepage:
+        chunks.append([f"Homepage: <{meta.homepage}>"])
+    if meta.paper_lists:
+        chunks.append(["### Paper List"])
+        chunks.append([f"* {p.label}: <{p.url}>" if p.label else f"* <{p.url}>"
+                       for p in meta.paper_lists])
+    if meta.acceptance_rate:
+        chunks.append(["### Acceptance Rate"])
+        if meta.rate_as_list or len(meta.acceptance_rate) > 1 or _needs_list(meta):
+            chunks.append(_rates(meta.acceptance_rate, 0))
+        else:
+            chunks.append([format_rate(meta.acceptance_rate[0])])
+    chunks.extend([raw.text] for raw in meta.raw)
+    return chunks
+
+
+def _needs_list(meta: Meta) -> bool:
+    rate = meta.acceptance_rate[0]
+    return bool(rate.cycles) or rate.percent is None
+
+
+def _rates(rates: list[Rate], depth: int) -> list[str]:
+    lines: list[str] = []
+    for rate in rates:
+        lines.extend(_bullet(format_rate(rate), depth))
+        lines.extend(_rates(rate.cycles, depth + 1))
+    return lines
+
+
+def _section(section: Section) -> list[list[str]]:
+    title = section.title if section.title.startswith("# ") else f"## {section.title}"
+    chunks: list[list[str]] = [[title]]
+    if section.kind == "papers":
+        for topic in section.topics:
+            if isinstance(topic, Raw):
+                chunks.append([topic.text])
+            else:
+                chunks.extend(_topic(topic))
+    elif section.kind == "acronyms":
+        chunks.extend(_runs(section.acronyms, _acronym))
+    elif section.kind == "references":
+        chunks.extend(_runs(section.notes, lambda n: _note(n, 0)))
+    else:
+        chunks.extend([raw.text] for raw in section.raw)
+    return chunks
+
+
+def _acronym(item: Acronym | Raw) -> list[str]:
+    assert isinstance(item, Acronym)
+    return [f"* {item.term}: {item.meaning}"]
+
+
+def _runs(items: list, render: object) -> list[list[str]]:  # type: ignore[type-arg]
+    """Consecutive values form one list; a Raw between them stands as its own chunk."""
+    chunks: list[list[str]] = []
+    current: list[str] = []
+    for item in items:
+        if isinstance(item, Raw) and not _is_bullet(item):
+            if current:
+                chunks.append(current)
+                current = []
+            chunks.append([item.text])
+        elif isinstance(item, Raw):
+            current.extend(item.text.split("\n"))
+        else:
+            current.extend(render(item))  # type: ignore[operator]
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _is_bullet(raw: Raw) -> bool:
+    return raw.text[:2] in ("* ", "- ", "+ ") or raw.text in ("*", "-", "+")
+
+
+def _topic(topic: Topic) -> list[list[str]]:
+    chunks: list[list[str]] = [[f"### {topic.title}"]]
+    chunks.extend(_runs(topic.papers, _topic_item))
+    return chunks
+
+
+def _topic_item(item: Paper | Group | Raw) -> list[str]:
+    if isinstance(item, Group):
+        lines = _bullet(item.title, 0)
+        for paper in item.papers:
+            lines.extend(_paper(paper, 1) if isinstance(paper, Paper) else _raw(paper, 1))
+        return lines
+    assert isinstance(item, Paper)
+    return _paper(item, 0)
+
+
+def _paper(paper: Paper, depth: int) -> list[str]:
+    tail = canonical_tail([(link.label, link.url) for link in paper.links])
+    lines = _bullet(paper.title + tail, depth)
+    if paper.affiliations:
+        lines.extend(_bullet(" & ".join(paper.affiliations), depth + 1))
+    for tag in paper.tags:
+        lines.extend(_bullet(tag, depth + 1))
+    for note in paper.notes:
+        lines.extend(_note(note, depth + 1))
+    return lines
+
+
+def _note(note: NoteItem, depth: int) -> list[str]:
+    if isinstance(note, Raw):
+        return _raw(note, depth)
+    lines = _bullet(note.text, depth)
+    for child in note.children:
+        lines.extend(_note(child, depth + 1))
+    return lines
+
+
+def _bullet(text: str, depth: int) -> list[str]:
+    pad = INDENT * depth
+    first, *rest = text.split("\n")
+    return [f"{pad}* {first}".rstrip(), *(f"{pad}  {line}".rstrip() if line else "" for line in rest)]
+
+
+def _raw(raw: Raw, depth: int) -> list[str]:
+    pad = INDENT * depth
+    return [f"{pad}{line}" if line else "" for line in raw.text.split("\n")]

@@ -1,0 +1,80 @@
+"""NK4xx: the affiliation line of each paper."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from notes_kit.findings import Finding, FixKind, Severity
+from notes_kit.rules.context import Context
+from notes_kit.rules.registry import Rule, register
+
+_SEPARATORS = re.compile(r",\s|\sand\s|\s/\s|/|;")
+_TRAILING = re.compile(r"[.,;:]$")
+
+
+def _papers(ctx: Context):  # type: ignore[no-untyped-def]
+    assert ctx.parsed is not None
+    return ctx.parsed.page.papers()
+
+
+def check_missing(ctx: Context) -> Iterator[Finding]:
+    for paper in _papers(ctx):
+        if not paper.affiliations:
+            yield ctx.finding("NK401", paper.line, paper.column, "paper has no affiliation line "
+                              "(its first child bullet, e.g. '* PKU & ByteDance')")
+
+
+def _line_col(ctx: Context, line: int, text: str) -> int:
+    row = ctx.lines[line - 1] if 0 < line <= len(ctx.lines) else ""
+    found = row.find(text)
+    return found + 1 if found >= 0 else 1
+
+
+def check_separators(ctx: Context) -> Iterator[Finding]:
+    for paper in _papers(ctx):
+        line = paper.affiliation_line
+        joined = " & ".join(paper.affiliations)
+        sep = _SEPARATORS.search(joined)
+        if sep:
+            col = _line_col(ctx, line, joined) + sep.start()
+            yield ctx.finding("NK402", line, col, f"institutions are joined by ' & ', not "
+                              f"'{sep.group(0).strip()}'")
+        if _TRAILING.search(joined):
+            yield ctx.finding("NK402", line, _line_col(ctx, line, joined) + len(joined) - 1,
+                              "trailing punctuation after the affiliations")
+        if any(not a.strip() or a != a.strip() for a in paper.affiliations):
+            yield ctx.finding("NK402", line, _line_col(ctx, line, joined), "empty institution "
+                              "or stray spaces around ' & '")
+
+
+def check_aliases(ctx: Context) -> Iterator[Finding]:
+    aliases = ctx.affiliations
+    for paper in _papers(ctx):
+        line = paper.affiliation_line
+        start = _line_col(ctx, line, " & ".join(paper.affiliations))
+        for name in paper.affiliations:
+            canonical = aliases.get(name.strip())
+            if canonical and canonical != name.strip():
+                yield ctx.finding("NK403", line, start, f"'{name}' is written '{canonical}'",
+                                  end_column=start + len(name), suggestions=(canonical,))
+            start += len(name) + 3
+
+
+register(Rule(
+    "NK401", "affiliation-missing", "The first child bullet of every paper is its affiliation "
+    "line", Severity.ERROR, FixKind.NONE, "Only the author knows the affiliations.",
+    "* Title \\[[Paper](https://a.org/p)]\n  * Some note.",
+    "* Title \\[[Paper](https://a.org/p)]\n  * PKU & ByteDance\n  * Some note.",
+    "conference", check_missing))
+register(Rule(
+    "NK402", "affiliation-separator", "Institutions are joined by ' & ', with no trailing "
+    "punctuation", Severity.ERROR, FixKind.NONE,
+    "A comma may belong to a name ('University of California, Berkeley'): only reported.",
+    "  * PKU, ByteDance and MSRA.", "  * PKU & ByteDance & MSRA", "conference",
+    check_separators))
+register(Rule(
+    "NK403", "affiliation-alias", "Institutions use the registry's canonical short name",
+    Severity.WARNING, FixKind.UNSAFE,
+    "Replacing an institution's name edits prose: applied only with --unsafe-fixes.",
+    "  * Peking University & Georgia Tech", "  * PKU & GaTech", "conference", check_aliases))

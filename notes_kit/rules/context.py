@@ -1,0 +1,71 @@
+"""What a rule sees: the file's text and lines, the parsed page (conference pages only),
+the configuration and the registries (loaded on first use)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from notes_kit.config import Config
+from notes_kit.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from notes_kit.parse import Parsed
+    from notes_kit.registries import Venue
+
+
+@dataclass
+class Context:
+    path: str
+    text: str
+    config: Config = field(default_factory=Config)
+    parsed: Parsed | None = None
+    kind: str = "markdown"  # or "yaml"
+    yaml_data: Any = None
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+    def _extra(self, names: tuple[str, ...]) -> list[Path]:
+        root = Path(self.config.root) if self.config.root else Path.cwd()
+        return [root / name for name in names]
+
+    @cached_property
+    def venues(self) -> dict[str, Venue]:
+        from notes_kit.registries import load_venues
+
+        return load_venues(self._extra(self.config.extra_venues))
+
+    @cached_property
+    def affiliations(self) -> dict[str, str]:
+        from notes_kit.registries import load_affiliations
+
+        return load_affiliations(self._extra(self.config.extra_affiliations))
+
+    @cached_property
+    def terms(self) -> dict[str, str]:
+        from notes_kit.registries import load_terms
+
+        return load_terms(self._extra(self.config.extra_terms))
+
+    def finding(self, rule_id: str, line: int, column: int, message: str, *,
+                end_column: int = 0, suggestions: tuple[str, ...] = (),
+                severity: Severity | None = None, fixable: bool | None = None) -> Finding:
+        """A finding with the registry's severity and fix kind unless told otherwise."""
+        from notes_kit.findings import FixKind
+        from notes_kit.rules.registry import RULES
+
+        rule = RULES[rule_id]
+        fix = rule.fix if fixable is not False else FixKind.NONE
+        return Finding(self.path, line, column, rule_id, message, severity or rule.severity,
+                       end_line=line if end_column else 0, end_column=end_column, fix=fix,
+                       suggestions=suggestions)
+
+    def parse_findings(self, rule_id: str) -> list[Finding]:
+        """What the parser recorded for a rule: the input variants it normalised."""
+        if self.parsed is None:
+            return []
+        return [f for f in self.parsed.findings if f.rule == rule_id]

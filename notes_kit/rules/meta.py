@@ -1,0 +1,127 @@
+"""NK2xx: Meta Info (homepage, paper lists, acceptance rates, link style)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
+
+from notes_kit.findings import Finding, FixKind, Severity
+from notes_kit.meta import format_percent
+from notes_kit.model import Rate
+from notes_kit.rules.common import chain, from_parser
+from notes_kit.rules.context import Context
+from notes_kit.rules.registry import Rule, register
+
+
+def check_homepage(ctx: Context) -> Iterator[Finding]:
+    assert ctx.parsed is not None
+    meta = ctx.parsed.page.meta
+    if meta is None:
+        return
+    if meta.homepage is None:
+        yield ctx.finding("NK201", meta.line or ctx.parsed.page.line, 1,
+                          "missing 'Homepage: <url>' line in Meta Info")
+    elif meta.homepage.startswith("http://"):
+        yield ctx.finding("NK201", meta.homepage_line, 1, "homepage uses http; use https if "
+                          "the site serves it", severity=Severity.WARNING)
+    elif not meta.homepage.startswith("https://"):
+        yield ctx.finding("NK201", meta.homepage_line, 1, f"homepage '{meta.homepage}' is not "
+                          "an absolute https URL")
+
+
+def check_paper_list(ctx: Context) -> Iterator[Finding]:
+    assert ctx.parsed is not None
+    meta = ctx.parsed.page.meta
+    if meta is not None and not meta.paper_lists:
+        yield ctx.finding("NK202", meta.line or ctx.parsed.page.line, 1, "no paper list in "
+                          "Meta Info", severity=Severity.WARNING, fixable=False)
+
+
+def expected_percent(accepted: int, submitted: int) -> Decimal:
+    """round(100*A/S, 1), rounding half up as people do by hand."""
+    value = Decimal(100 * accepted) / Decimal(submitted)
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _walk(rates: list[Rate]) -> Iterator[Rate]:
+    for rate in rates:
+        yield rate
+        yield from _walk(rate.cycles)
+
+
+def check_arithmetic(ctx: Context) -> Iterator[Finding]:
+    assert ctx.parsed is not None
+    meta = ctx.parsed.page.meta
+    for rate in _walk(meta.acceptance_rate if meta else []):
+        if rate.percent is None or rate.accepted is None or rate.submitted is None:
+            continue
+        where = f"{rate.label}: " if rate.label else ""
+        if not 0 < rate.accepted <= rate.submitted:
+            yield ctx.finding("NK204", rate.line, rate.column, f"{where}accepted ({rate.accepted})"
+                              f" must be between 1 and submitted ({rate.submitted})")
+            continue
+        expected = expected_percent(rate.accepted, rate.submitted)
+        if Decimal(format_percent(rate.percent)) != expected:
+            yield ctx.finding("NK204", rate.line, rate.column, f"{where}"
+                              f"{format_percent(rate.percent)}% does not match "
+                              f"{rate.accepted} / {rate.submitted} = {expected}%",
+                              suggestions=(f"{expected}%",))
+
+
+def check_totals(ctx: Context) -> Iterator[Finding]:
+    assert ctx.parsed is not None
+    meta = ctx.parsed.page.meta
+    yield from _totals(ctx, meta.acceptance_rate if meta else [])
+
+
+def _totals(ctx: Context, level: list[Rate]) -> Iterator[Finding]:
+    rated = [r for r in level if r.percent is not None]
+    totals = [r for r in rated if (r.label or "").strip().lower() == "total"]
+    cycles = [r for r in rated if r not in totals]
+    if totals and len(cycles) > 1 and len({c.submitted for c in cycles}) > 1:
+        accepted = sum(c.accepted or 0 for c in cycles)
+        submitted = sum(c.submitted or 0 for c in cycles)
+        for total in totals:
+            if (total.accepted, total.submitted) != (accepted, submitted):
+                yield ctx.finding("NK206", total.line, total.column, f"Total is "
+                                  f"{total.accepted} / {total.submitted} but the cycles add up "
+                                  f"to {accepted} / {submitted}")
+    for rate in level:
+        yield from _totals(ctx, rate.cycles)
+
+
+register(Rule(
+    "NK201", "homepage", "Meta Info has exactly one 'Homepage: <url>' with an absolute https URL",
+    Severity.ERROR, FixKind.NONE, "A missing or wrong homepage needs the author's knowledge.",
+    "Homepage: sigops.org/s/conferences/sosp/2024", "Homepage: <https://sigops.org/s/conferences"
+    "/sosp/2024/>", "conference", check_homepage))
+register(Rule(
+    "NK202", "paper-list", "Paper lists stand under '### Paper List' as '* [Label: ]<url>' bullets",
+    Severity.ERROR, FixKind.SAFE,
+    "Moving an inline 'Paper list: <url>' under the heading changes form only.",
+    "Paper list: [https://x.org/p](https://x.org/p)", "### Paper List\n\n* <https://x.org/p>",
+    "conference", chain(from_parser("NK202"), check_paper_list)))
+register(Rule(
+    "NK203", "acceptance-rate-format", "Acceptance rates read 'P% (= A / S)' under "
+    "'### Acceptance Rate', P with one decimal", Severity.ERROR, FixKind.SAFE,
+    "Spacing, the '=' and the heading are form; the numbers are kept as written.",
+    "Acceptance rate: 12.70% (65 / 510)", "### Acceptance Rate\n\n12.7% (= 65 / 510)",
+    "conference", from_parser("NK203")))
+register(Rule(
+    "NK204", "acceptance-rate-arithmetic", "P equals round(100*A/S, 1) and 0 < A <= S",
+    Severity.ERROR, FixKind.NONE,
+    "A wrong figure may be a wrong A or S as well as a wrong P: the author decides.",
+    "17.4% (= 43 / 248)", "17.3% (= 43 / 248)", "conference", check_arithmetic))
+register(Rule(
+    "NK205", "link-style", "A bare URL is written '<url>'; a link's text is never another URL",
+    Severity.ERROR, FixKind.SAFE,
+    "'[u](u)' and '<u>' are the same link; a link whose text is a different URL is only "
+    "reported.", "Homepage: [https://a.org](https://a.org)", "Homepage: <https://a.org>",
+    "conference", from_parser("NK205")))
+register(Rule(
+    "NK206", "acceptance-rate-total", "A 'Total' entry equals the sum of its cycles when their "
+    "denominators differ", Severity.ERROR, FixKind.NONE,
+    "Which figure is wrong is the author's call.",
+    "* Spring: 10.0% (= 10 / 100)\n* Fall: 20.0% (= 40 / 200)\n* Total: 15.0% (= 45 / 300)",
+    "* Spring: 10.0% (= 10 / 100)\n* Fall: 20.0% (= 40 / 200)\n* Total: 16.7% (= 50 / 300)",
+    "conference", check_totals))

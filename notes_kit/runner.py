@@ -1,0 +1,108 @@
+"""Running lint/fix over many files: discovery, per-file work, collecting results."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from notes_kit.config import Config
+from notes_kit.findings import Finding, InputError
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None
+    fixed: str | None = None  # new text when a fix changed the file
+    original: str | None = None
+    applied: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    change_lines: list[str] = field(default_factory=list)
+    diff: str = ""
+    changed: bool = False
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+
+def process_file(path: str, config: Config, fix: bool, unsafe: bool) -> FileOutcome:
+    """Lint (and fix in memory) one file; never raises for bad input."""
+    from notes_kit.engine import fix as fix_text
+    from notes_kit.engine import lint
+    from notes_kit.files import read_source
+
+    outcome = FileOutcome(path)
+    try:
+        text = read_source(path)
+        if fix:
+            result = fix_text(text, path, config, unsafe=unsafe)
+            outcome.findings = result.remaining
+            if result.text != text:
+                outcome.fixed, outcome.original = result.text, text
+                outcome.applied = result.changes
+        else:
+            outcome.findings = lint(text, path, config)
+    except InputError as exc:
+        outcome.error = str(exc)
+    except RecursionError:
+        outcome.error = f"{path}: input nested too deeply"
+    return outcome
+
+
+def run_lint(paths: list[str], config: Config, *, fix: bool = False, write: bool = True,
+             unsafe: bool = False, jobs: int = 0, use_cache: bool = True,
+             changed_since: str | None = None) -> RunResult:
+    from notes_kit.discover import expand
+
+    result = RunResult()
+    files = expand(paths)
+    from notes_kit.parallel import map_files
+
+    outcomes = map_files(files, config, fix=fix, unsafe=unsafe, jobs=jobs, use_cache=use_cache)
+    for outcome in outcomes:
+        _collect(outcome, result, write)
+    if len(files) > 1 or any(not p.endswith((".md", ".yaml", ".yml")) for p in paths):
+        from notes_kit.rules.collection import collection_findings
+
+        result.findings.extend(collection_findings(files, config))
+    if changed_since:
+        from notes_kit.changed import only_changed
+
+        result.findings = only_changed(result.findings, changed_since)
+    result.findings.sort()
+    result.outcomes = outcomes
+    return result
+
+
+def _collect(outcome: FileOutcome, result: RunResult, write: bool) -> None:
+    from notes_kit.files import atomic_write
+
+    if outcome.error:
+        result.errors.append(outcome.error)
+        return
+    result.findings.extend(outcome.findings)
+    if outcome.fixed is None or outcome.original is None:
+        return
+    result.changed = True
+    for finding in sorted(outcome.applied):
+        result.change_lines.append(f"{finding.path}:{finding.line}: {finding.rule} "
+                                   f"{_change_text(finding)}")
+    if write:
+        try:
+            atomic_write(outcome.path, outcome.fixed)
+        except InputError as exc:
+            result.errors.append(str(exc))
+    else:
+        result.diff += "".join(difflib.unified_diff(
+            outcome.original.splitlines(True), outcome.fixed.splitlines(True),
+            f"a/{outcome.path}", f"b/{outcome.path}"))
+
+
+def _change_text(finding: Finding) -> str:
+    if len(finding.suggestions) == 1:
+        return f"{finding.message} -> {finding.suggestions[0]}"
+    return finding.message

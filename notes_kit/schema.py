@@ -1,0 +1,50 @@
+"""The JSON Schema of the YAML form: loading, validating, locating errors."""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+SCHEMA_FILE = Path(__file__).parent / "data" / "notes.schema.json"
+
+
+@lru_cache(maxsize=1)
+def notes_schema() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+def schema_path_for(out_path: str | None) -> str:
+    """Where editors find the schema from a YAML file: the project's `schemas/` when the
+    file lives in a checkout that has one, else the schema's `$id`."""
+    if out_path and out_path != "-":
+        here = Path(os.path.abspath(out_path)).parent
+        for folder in (here, *here.parents):
+            candidate = folder / "schemas" / "notes.schema.json"
+            if candidate.exists():
+                return os.path.relpath(candidate, here).replace(os.sep, "/")
+    return str(notes_schema()["$id"])
+
+
+def validate(data: Any) -> list[tuple[list[Any], str]]:
+    """(path, message) for every violation, most specific first, sorted by path."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    validator = Draft202012Validator(notes_schema())
+    found: list[tuple[list[Any], str]] = []
+    for error in validator.iter_errors(data):
+        error = best_match([error]) if error.context else error
+        where = list(error.absolute_path)
+        found.append((where, _message(where, error.message)))
+    return sorted(found, key=lambda item: [str(p) for p in item[0]])
+
+
+def _message(where: list[Any], message: str) -> str:
+    dotted = ".".join(str(p) for p in where) or "(document)"
+    if len(message) > 200:
+        message = message[:197] + "..."
+    return f"{dotted}: {message}"

@@ -1,0 +1,53 @@
+"""Line-level safe fixes shared by every Markdown page (NK502, NK503)."""
+
+from __future__ import annotations
+
+import re
+
+FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+TRAILING_ENTITY = re.compile(r"(?:&#x20;|\s)+$")
+EMPTY_ANCHOR = re.compile(r"\s*<a\s+[^<>]*\bid=[^<>]*>\s*</a>\s*")
+HEADING = re.compile(r"^#{1,6}\s")
+
+
+def code_lines(lines: list[str]) -> set[int]:
+    """0-based indexes of lines inside fenced code blocks (fences included)."""
+    inside: set[int] = set()
+    fence: str | None = None
+    for index, line in enumerate(lines):
+        match = FENCE.match(line)
+        if fence is None and match:
+            fence = match.group(1)[0] * 3
+            inside.add(index)
+        elif fence is not None:
+            inside.add(index)
+            if line.strip().startswith(fence):
+                fence = None
+    return inside
+
+
+def fix_line(line: str) -> str:
+    if HEADING.match(line):
+        line = EMPTY_ANCHOR.sub(" ", line).rstrip()
+    return TRAILING_ENTITY.sub("", line)
+
+
+def fix_lines(text: str) -> str:
+    """Trailing spaces and `&#x20;` dropped, empty heading anchors dropped, blank runs
+    folded to one, exactly one final newline. Code blocks are left alone."""
+    lines = text.split("\n")
+    code = code_lines(lines)
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        if index in code:
+            out.append(line)
+            continue
+        line = fix_line(line)
+        if not line and out and not out[-1] and index - 1 not in code:
+            continue
+        out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    while out and not out[0]:
+        out.pop(0)
+    return "\n".join(out) + "\n"

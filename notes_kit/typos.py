@@ -1,0 +1,230 @@
+"""NK501 support: codespell's dictionary, read as data, checked against Markdown prose.
+
+codespell_lib's own modules are never imported (its package import pulls in
+its CLI); the dictionary file is found through the import system and parsed
+here. The parsed form is cached with marshal, keyed by the file's identity.
+Only the main `dictionary.txt` is used: `dictionary_rare.txt` lists real
+English words that are usually typos in code (bellow, brunch, cant, bale),
+which in prose notes are mostly false positives; the other lists are about
+code, names or British spelling.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from notes_kit.registries import read_cache, write_cache
+
+_FORMAT = "2"
+_DICT: Misspellings | None = None
+
+# Spans that are not prose, blanked before words are found. Order matters:
+# a code span hides a `$` or a `<`, so it goes first.
+_SKIP = re.compile(
+    r"""
+      (?<!`)(?P<tick>`+)(?!`).+?(?<!`)(?P=tick)(?!`)   # code span
+    | \$\$.+?\$\$                                       # display math
+    | (?<![\\$])\$(?=\S)[^$\n]*?(?<=\S)\$(?!\d)         # inline math, not "$5 or $6"
+    | <!--.*?-->                                        # HTML comment
+    | <[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*>                # autolink
+    | <[\w.+-]+@[\w-]+(?:\.[\w-]+)+>                    # e-mail autolink
+    | </?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>          # HTML tag
+    | &(?:[A-Za-z][A-Za-z0-9]*|\#[0-9]+|\#[xX][0-9A-Fa-f]+);  # entity
+    | \]\((?:[^()\s]|\([^()\s]*\))*(?:\s+"[^"]*")?\)    # link target
+    | \]\[[^\]]*\]                                      # reference label
+    | \b(?:https?|ftp|file)://[^\s<>]*                  # bare URL
+    | \bwww\.[^\s<>]+
+    | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                      # e-mail address
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_TOKEN = re.compile(r"[\w'’-]+")
+_EDGE = "'’_-"
+_JOINERS = str.maketrans("", "", "'’-")
+
+
+@dataclass(frozen=True)
+class Typo:
+    """A misspelled word at character offsets [start, end) of the checked text."""
+
+    start: int
+    end: int
+    word: str
+    candidates: tuple[str, ...]
+
+    @property
+    def fixable(self) -> bool:
+        """Only a single candidate is a fix; several are a question for the author."""
+        return len(self.candidates) == 1
+
+
+def check_text(text: str, allow: frozenset[str] = frozenset()) -> list[Typo]:
+    """Misspellings in inline Markdown prose, skipping code, math, URLs and HTML."""
+    words = load_dictionary()
+    allowed = {a.casefold() for a in allow}
+    prose = _SKIP.sub(lambda m: " " * len(m.group()), text)
+    found: list[Typo] = []
+    for match in _TOKEN.finditer(prose):
+        token, start = match.group(), match.start()
+        stripped = token.lstrip(_EDGE)
+        start += len(token) - len(stripped)
+        token = stripped.rstrip(_EDGE)
+        if not token or token.casefold() in allowed or not token.translate(_JOINERS).isalpha():
+            continue
+        typo = _lookup(token, start, words, allowed)
+        if typo is None and "-" in token:
+            offset = start
+            for part in token.split("-"):
+                if part and part.casefold() not in allowed:
+                    found.extend(t for t in [_lookup(part, offset, words, allowed)] if t)
+                offset += len(part) + 1
+        elif typo is not None:
+            found.append(typo)
+    return found
+
+
+def _lookup(
+    word: str, start: int, words: Mapping[str, tuple[str, ...]], allowed: set[str]
+) -> Typo | None:
+    key = word.lower().replace("’", "'")
+    candidates = words.get(key)
+    if candidates is None and key.endswith("'s"):
+        word, key = word[:-2], key[:-2]
+        candidates = words.get(key)
+    if candidates is None or _is_name(word) or word.casefold() in allowed:
+        return None
+    return Typo(start, start + len(word), word, tuple(_match_case(word, c) for c in candidates))
+
+
+def _is_name(word: str) -> bool:
+    """Mixed case (vLLM, FoV, PowerInfer) is a system name; short all-caps words are acronyms."""
+    if word.isupper():
+        return len(word) <= 4
+    return any(c.isupper() for c in word[1:])
+
+
+def _match_case(word: str, candidate: str) -> str:
+    """codespell's rule: Capitalized -> Capitalized, UPPER -> UPPER, else as in the dictionary."""
+    if len(word) > 1 and word.isupper():
+        return candidate.upper()
+    if word[:1].isupper():
+        return candidate[:1].upper() + candidate[1:]
+    return candidate
+
+
+def dictionary_path() -> Path | None:
+    """codespell's main dictionary, located without importing codespell_lib."""
+    from importlib.util import find_spec
+
+    spec = find_spec("codespell_lib")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(location) / "data" / "dictionary.txt"
+        if path.is_file():
+            return path
+    return None
+
+
+class Misspellings(Mapping[str, tuple[str, ...]]):
+    """codespell's dictionary as a read-only mapping, lower-case misspelling -> candidates.
+
+    Stored as a few thousand text buckets (`\\nwrong->fix1,fix2\\n...`) keyed by the
+    first three letters, and searched with str.find: unmarshalling 65,000 keys
+    and tuples costs ~40 ms per process, a few thousand strings well under 5 ms.
+    """
+
+    def __init__(self, buckets: dict[str, str], size: int) -> None:
+        self._buckets = buckets
+        self._size = size
+
+    @classmethod
+    def from_dict(cls, words: dict[str, tuple[str, ...]]) -> Misspellings:
+        lines: dict[str, list[str]] = {}
+        for wrong, fixes in words.items():
+            lines.setdefault(wrong[:3], []).append(f"{wrong}->{','.join(fixes)}")
+        return cls({k: "\n" + "\n".join(v) + "\n" for k, v in lines.items()}, len(words))
+
+    def __getitem__(self, key: str) -> tuple[str, ...]:
+        bucket = self._buckets.get(key[:3], "")
+        at = bucket.find(f"\n{key}->") if "\n" not in key else -1
+        if at < 0:
+            raise KeyError(key)
+        start = at + len(key) + 3
+        return tuple(bucket[start : bucket.index("\n", start)].split(","))
+
+    def __iter__(self) -> Iterator[str]:
+        for bucket in self._buckets.values():
+            for line in bucket.strip("\n").split("\n"):
+                yield line.partition("->")[0]
+
+    def __len__(self) -> int:
+        return self._size
+
+    def dump(self) -> bytes:
+        import marshal
+
+        return marshal.dumps((_FORMAT, self._size, self._buckets))
+
+    @classmethod
+    def load(cls, raw: bytes) -> Misspellings | None:
+        import marshal
+
+        try:
+            form, size, buckets = marshal.loads(raw)
+        except (EOFError, ValueError, TypeError):
+            return None
+        if form != _FORMAT or not isinstance(size, int) or not isinstance(buckets, dict):
+            return None
+        return cls(buckets, size)
+
+
+def load_dictionary() -> Misspellings:
+    """The dictionary, cached per process and on disk; empty when codespell is not installed."""
+    global _DICT
+    if _DICT is None:
+        path = dictionary_path()
+        _DICT = _load_cached(path) if path else Misspellings({}, 0)
+    return _DICT
+
+
+def _load_cached(path: Path) -> Misspellings:
+    import hashlib
+    import sys
+
+    stat = path.stat()
+    version = _codespell_version(path)
+    key = f"{_FORMAT}-{version}-{stat.st_size}-{stat.st_mtime_ns}-{sys.version_info[:2]}-{path}"
+    name = f"codespell-{hashlib.sha256(key.encode()).hexdigest()[:24]}.marshal"
+    raw = read_cache(name)
+    cached = Misspellings.load(raw) if raw is not None else None
+    if cached is not None:
+        return cached
+    words = Misspellings.from_dict(parse_dictionary(path.read_text(encoding="utf-8")))
+    write_cache(name, words.dump(), "codespell-")
+    return words
+
+
+def _codespell_version(path: Path) -> str:
+    try:
+        text = (path.parent.parent / "_version.py").read_text(encoding="utf-8")
+    except OSError:
+        return "unknown"
+    found = re.search(r"""version\s*=\s*['"]([^'"]+)""", text)
+    return found.group(1) if found else "unknown"
+
+
+def parse_dictionary(text: str) -> dict[str, tuple[str, ...]]:
+    """codespell's format: `wrong->fix1, fix2,` where a field after the last comma is a reason."""
+    words: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        wrong, arrow, fixes = line.partition("->")
+        if not arrow:
+            continue
+        if "," in fixes:
+            fixes = fixes.rsplit(",", 1)[0]
+        candidates = tuple(c.strip() for c in fixes.split(",") if c.strip())
+        if candidates:
+            words[wrong.strip().lower()] = candidates
+    return words
