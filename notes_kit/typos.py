@@ -61,11 +61,20 @@ class Typo:
         return len(self.candidates) == 1
 
 
+def prose_mask(text: str) -> str:
+    """`text` with code spans, math, HTML, entities, URLs and link targets blanked.
+
+    Every skipped character becomes a space (newlines stay), so offsets into the
+    result are offsets into `text`: rules find words here and report them there.
+    """
+    return _SKIP.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+
+
 def check_text(text: str, allow: frozenset[str] = frozenset()) -> list[Typo]:
     """Misspellings in inline Markdown prose, skipping code, math, URLs and HTML."""
     words = load_dictionary()
     allowed = {a.casefold() for a in allow}
-    prose = _SKIP.sub(lambda m: " " * len(m.group()), text)
+    prose = prose_mask(text)
     found: list[Typo] = []
     for match in _TOKEN.finditer(prose):
         token, start = match.group(), match.start()
