@@ -41,7 +41,7 @@ class TooDeep(Exception):
 def parse_blocks(lines: list[str]) -> list[Block]:
     """Parse LF-split source lines (no line-end characters) into top-level blocks."""
     _refuse_deep_lists(lines)
-    from mistletoe import Document
+    from mistletoe.block_token import Document
     from mistletoe.markdown_renderer import MarkdownRenderer
 
     limit = sys.getrecursionlimit()
@@ -118,7 +118,9 @@ def _convert(token: Any, lines: list[str], start: int, stop: int, depth: int) ->
 
 
 def _heading(token: Any, lines: list[str], start: int) -> Block:
-    source = lines[start - 1]
+    from notes_kit.textfix import fix_line
+
+    source = fix_line(lines[start - 1])  # GitBook anchors and `&#x20;` carry no meaning
     stripped = source.lstrip(" ")
     hashes = len(stripped) - len(stripped.lstrip("#"))
     body = stripped[hashes:].strip()

@@ -22,7 +22,7 @@ def _config_for(args: argparse.Namespace, paths: list[str]) -> Config:
         config = load_config(Path(args.config))
     else:
         config = discover(Path(paths[0]) if paths else Path.cwd())
-    return merge(config, select=args.select, ignore=args.ignore, strict=args.strict)
+    return merge(config, select=args.select, ignore=args.ignore or (), strict=args.strict)
 
 
 def _read_input(name: str) -> tuple[str, str]:

@@ -5,7 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from notes_kit.model import (
-    Acronym, Group, Link, Meta, Note, NoteItem, Page, Paper, PaperList, Raw, Rate, Section, Topic,
+    Acronym,
+    Group,
+    Link,
+    Meta,
+    Note,
+    NoteItem,
+    Page,
+    Paper,
+    PaperList,
+    Rate,
+    Raw,
+    Section,
+    Topic,
 )
 
 SCHEMA_VERSION = 1
@@ -35,7 +47,8 @@ def _meta(meta: Meta) -> Data:
     _put(data, "homepage", meta.homepage)
     _put(data, "paper_lists", [_paper_list(p) for p in meta.paper_lists])
     if meta.acceptance_rate:
-        if meta.rate_as_list or len(meta.acceptance_rate) > 1 or not _plain(meta.acceptance_rate[0]):
+        rates = meta.acceptance_rate
+        if meta.rate_as_list or len(rates) > 1 or not _plain(rates[0]):
             data["acceptance_rate"] = {"cycles": [_rate(r) for r in meta.acceptance_rate]}
         else:
             data["acceptance_rate"] = _rate(meta.acceptance_rate[0])
@@ -70,8 +83,8 @@ def _section(section: Section) -> Data:
     if section.kind == "papers":
         data["topics"] = [_raw(t) if isinstance(t, Raw) else _topic(t) for t in section.topics]
     elif section.kind == "acronyms":
-        data["acronyms"] = [_raw(a) if isinstance(a, Raw) else {"term": a.term, "meaning": a.meaning}
-                            for a in section.acronyms]
+        data["acronyms"] = [_raw(a) if isinstance(a, Raw) else
+                            {"term": a.term, "meaning": a.meaning} for a in section.acronyms]
     elif section.kind == "references":
         data["notes"] = _notes(section.notes)
     else:

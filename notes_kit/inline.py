@@ -10,7 +10,10 @@ import re
 from dataclasses import dataclass
 
 # One inline link `[label](url)`; the label may hold escaped characters.
-_LINK = re.compile(r"(?<!\\)\[((?:\\.|[^\[\]\\])*)\]\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?\s*\)")
+_LINK = re.compile(
+    r"(?<!\\)\[((?:\\.|[^\[\]\\])*)\]"  # [label], the label without bare brackets
+    r"\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?\s*\)"  # (url), one level of parens
+)
 # What may stand between two links of one tail: brackets, escapes, commas, bars.
 _GLUE = re.compile(r"^[\s\\\[\],|/;]*$")
 _AUTOLINK = re.compile(r"^<(https?://[^<>\s]+)>$")
@@ -53,7 +56,8 @@ def split_paper_line(text: str) -> PaperLine:
     title = head[:cut].rstrip()
     if not title:
         return PaperLine(text, [], "")
-    links = [TailLink(_unescape(m.group(1)).strip(), m.group(2), m.start()) for m in matches[first:]]
+    links = [TailLink(_unescape(m.group(1)).strip(), m.group(2), m.start())
+             for m in matches[first:]]
     return PaperLine(title, links, text[len(head[:cut].rstrip()) :])
 
 

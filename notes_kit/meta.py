@@ -11,7 +11,9 @@ from notes_kit.inline import bare_url, clean
 from notes_kit.model import Meta, PaperList, Rate
 
 # `17.3% (= 43 / 248)`: the canonical form; the loose form accepts what real pages write.
-RATE = re.compile(r"^(?P<p>\d+(?:\.\d+)?)\s*%\s*\(\s*(?P<eq>=?)\s*(?P<a>\d+)\s*/\s*(?P<s>\d+)\s*\)$")
+RATE = re.compile(
+    r"^(?P<p>\d+(?:\.\d+)?)\s*%\s*\(\s*(?P<eq>=?)\s*(?P<a>\d+)\s*/\s*(?P<s>\d+)\s*\)$"
+)
 LABELLED = re.compile(r"^(?P<label>[^:]+?):\s*(?P<rest>.*)$")
 PARENS_LABEL = re.compile(r"^\((?P<label>[^()]+)\)\s+(?P<rest>\S.*)$")
 LIST_LABELS = ("paper list", "paper lists", "accepted papers")

@@ -8,11 +8,10 @@ equality, so a page and its YAML twin compare equal.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 
 def _pos() -> int:
-    return field(default=0, compare=False, repr=False)  # type: ignore[no-any-return]
+    return field(default=0, compare=False, repr=False)
 
 
 @dataclass
@@ -42,7 +41,7 @@ class Note:
     column: int = _pos()
 
 
-NoteItem = Union[Note, Raw]
+NoteItem = Note | Raw
 
 
 @dataclass
@@ -67,8 +66,8 @@ class Group:
     column: int = _pos()
 
 
-GroupItem = Union[Paper, Raw]
-TopicItem = Union[Paper, Group, Raw]
+GroupItem = Paper | Raw
+TopicItem = Paper | Group | Raw
 
 
 @dataclass

@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 
 from notes_kit.blocks import Block, TooDeep, parse_blocks, source_of
-from notes_kit.inline import clean
 from notes_kit.findings import Finding, FixKind, InputError, Severity
+from notes_kit.inline import clean
 from notes_kit.meta import MetaReader
-from notes_kit.model import Acronym, Group, Note, NoteItem, Page, Paper, Raw, Section, Topic
+from notes_kit.model import Acronym, Group, Note, NoteItem, Page, Raw, Section, Topic
 from notes_kit.papers import PaperReader, is_paper_item
 
 TITLE = re.compile(r"^(?P<venue>\S.*?)\s+(?P<year>\d{4})$")
@@ -149,10 +149,14 @@ class _Builder:
         kind = KNOWN_SECTIONS.get(heading.text.strip().lower(), "other")
         if heading.level == 1:
             kind = "other"
-        if kind == "meta":
-            if page.meta is not None or page.sections:
-                self.report("NK102", heading.line, 1, "'## Meta Info' must be the first section, "
-                            "once")
+        if kind == "meta" and page.meta is not None:
+            # A second Meta Info is kept verbatim: merging it would drop its values.
+            self.report("NK102", heading.line, 1, "a second '## Meta Info' section (kept as is)")
+            kind = "other"
+        elif kind == "meta":
+            if page.sections:
+                self.report("NK102", heading.line, 1, "'## Meta Info' must be the first section",
+                            FixKind.SAFE)
             self._meta(page, heading, body)
             return
         section = Section(heading.text, kind if kind != "meta" else "other",
@@ -170,8 +174,9 @@ class _Builder:
         elif kind == "references":
             section.notes = self._notes_from_blocks(body, 0)
         else:
-            self.report("NK105", heading.line, 1, f"unknown section '## {heading.text}'",
-                        severity=Severity.WARNING)
+            if KNOWN_SECTIONS.get(heading.text.strip().lower()) != "meta":
+                self.report("NK105", heading.line, 1, f"unknown section '## {heading.text}'",
+                            severity=Severity.WARNING)
             section.raw = [self.raw(b) for b in body]
 
     def _meta(self, page: Page, heading: Block | None, body: list[Block]) -> None:

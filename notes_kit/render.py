@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from notes_kit.inline import canonical_tail
 from notes_kit.meta import format_rate
-from notes_kit.model import Acronym, Group, Meta, Note, NoteItem, Page, Paper, Raw, Rate, Section, Topic
+from notes_kit.model import (
+    Acronym,
+    Group,
+    Meta,
+    NoteItem,
+    Page,
+    Paper,
+    Rate,
+    Raw,
+    Section,
+    Topic,
+)
 
 INDENT = "  "
 
@@ -143,7 +154,8 @@ def _note(note: NoteItem, depth: int) -> list[str]:
 def _bullet(text: str, depth: int) -> list[str]:
     pad = INDENT * depth
     first, *rest = text.split("\n")
-    return [f"{pad}* {first}".rstrip(), *(f"{pad}  {line}".rstrip() if line else "" for line in rest)]
+    more = (f"{pad}  {line}".rstrip() if line else "" for line in rest)
+    return [f"{pad}* {first}".rstrip(), *more]
 
 
 def _raw(raw: Raw, depth: int) -> list[str]:

@@ -29,6 +29,7 @@ _SKIP = re.compile(
     | \$\$.+?\$\$                                       # display math
     | (?<![\\$])\$(?=\S)[^$\n]*?(?<=\S)\$(?!\d)         # inline math, not "$5 or $6"
     | <!--.*?-->                                        # HTML comment
+    | \{%.*?%\}                                         # GitBook template tag
     | <[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*>                # autolink
     | <[\w.+-]+@[\w-]+(?:\.[\w-]+)+>                    # e-mail autolink
     | </?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>          # HTML tag

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 from notes_kit.findings import Finding
 from notes_kit.rules.context import Context
+from notes_kit.rules.registry import Check
 
 
-def from_parser(rule_id: str):  # type: ignore[no-untyped-def]
+def from_parser(rule_id: str) -> Check:
     """A check that reports what the parser recorded for `rule_id`."""
 
     def check(ctx: Context) -> Iterator[Finding]:
@@ -24,7 +25,7 @@ def from_parser(rule_id: str):  # type: ignore[no-untyped-def]
     return check
 
 
-def chain(*checks):  # type: ignore[no-untyped-def]
+def chain(*checks: Check) -> Check:
     """Run several checks as one rule."""
 
     def check(ctx: Context) -> Iterator[Finding]:

@@ -1,0 +1,285 @@
+"""NK5xx: text rules, run on the source lines of every Markdown page, conference or not.
+
+NK502's and NK503's fixable findings are derived from textfix.fix_line and the
+blank-line folding of textfix.fix_lines, so a page has a fixable finding exactly
+when the line-level fixer would change it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html import unescape
+from html.entities import html5
+
+from notes_kit.findings import Finding, FixKind, Severity
+from notes_kit.rules.context import Context
+from notes_kit.rules.registry import Rule, register
+from notes_kit.textfix import EMPTY_ANCHOR, HEADING, TRAILING_ENTITY, code_lines, fix_line
+from notes_kit.typos import check_text, prose_mask
+
+PROSE, CODE, FRONT, COMMENT, HTML = "prose", "code", "front", "comment", "html"
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote center details dialog div dl dt dd fieldset figcaption"
+    " figure footer form h1 h2 h3 h4 h5 h6 header hr iframe li main nav ol p pre script"
+    " section style summary table tbody td tfoot th thead tr ul".split()
+)
+_HTML_START = re.compile(r"\s*</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)")
+_LONE_TAG = re.compile(r"\s*(?:<[A-Za-z][\w-]*(?:\s[^<>]*)?/?>|</[A-Za-z][\w-]*\s*>)\s*$")
+_CODE = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)|\$\$.+?\$\$")
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
+_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
+_TEMPLATE = re.compile(r"\{%\s*([\w-]+)[^%]*%\}")
+_TRAILING_SPACE = re.compile(r"\s+$")
+_LABEL = re.compile(r"\[[^\[\]]*\](?=\()")
+_HEADING_ID = re.compile(r"\{#[^{}]*\}")
+_WORD = re.compile(r"(?<!\w)[A-Za-z][A-Za-z0-9]*(?!\w)")
+_GLUE_BEFORE = "/@#\\~=$%-"
+_GLUE_AFTER = "/@\\~=(%-"
+
+
+def line_kinds(lines: list[str]) -> list[str]:
+    """Each line's region: fenced code, front matter, HTML comment, HTML block or prose."""
+    kinds = [PROSE] * len(lines)
+    for index in code_lines(lines):
+        kinds[index] = CODE
+    for index in range(_front_matter_end(lines) + 1):
+        kinds[index] = FRONT
+    block, indent = "", 0
+    for index, line in enumerate(lines):
+        if kinds[index] != PROSE:
+            block = ""
+            continue
+        depth = len(line) - len(line.lstrip())
+        if block == HTML and (not line.strip() or depth < indent):
+            block = ""  # a blank line, or a list item of an outer level, ends the block
+        if block == COMMENT or (not block and line.lstrip().startswith("<!--")):
+            kinds[index] = COMMENT
+            opened = 0 if block == COMMENT else line.index("<!--") + 4
+            block = "" if "-->" in line[opened:] else COMMENT
+        elif block == HTML or _starts_html_block(line):
+            kinds[index] = HTML
+            block, indent = HTML, indent if block else depth
+    return kinds
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    """0-based index of the line closing YAML front matter, -1 when there is none."""
+    if not lines or lines[0] != "---":
+        return -1
+    return next((i for i in range(1, len(lines)) if lines[i] in ("---", "...")), -1)
+
+
+def _starts_html_block(line: str) -> bool:
+    """CommonMark's HTML blocks 6 (a block-level tag) and 7 (a lone tag), at any indent."""
+    match = _HTML_START.match(line)
+    if match is None:
+        return False
+    return match.group(1).lower() in _BLOCK_TAGS or bool(_LONE_TAG.match(line))
+
+
+def _prose(ctx: Context) -> Iterator[tuple[int, str]]:
+    """(1-based number, line) of the prose lines: the only lines spelling and casing see."""
+    for index, kind in enumerate(line_kinds(ctx.lines)):
+        if kind == PROSE:
+            yield index + 1, ctx.lines[index]
+
+
+def _blank(text: str, spans: re.Pattern[str]) -> str:
+    return spans.sub(lambda m: " " * len(m.group()), text)
+
+
+# --- NK501 -----------------------------------------------------------------------
+
+
+def check_spelling(ctx: Context) -> Iterator[Finding]:
+    allow = ctx.config.allow_words
+    for number, line in _prose(ctx):
+        for typo in check_text(line, allow):
+            if ctx.config.allows(typo.word):
+                continue
+            column = typo.start + 1
+            message = f"'{typo.word}' may be misspelled: {', '.join(typo.candidates)}"
+            yield ctx.finding("NK501", number, column, message, end_column=column + len(typo.word),
+                              suggestions=typo.candidates, fixable=typo.fixable)
+
+
+# --- NK502 -----------------------------------------------------------------------
+
+
+def check_html(ctx: Context) -> Iterator[Finding]:
+    kinds = line_kinds(ctx.lines)
+    for index, line in enumerate(ctx.lines):
+        kind, number = kinds[index], index + 1
+        if kind == CODE:
+            continue
+        trailing = TRAILING_ENTITY.search(line)
+        cut = trailing.start() if trailing else len(line)
+        yield from _fixable_html(ctx, number, line, cut)
+        if kind == PROSE:
+            yield from _entities(ctx, number, line[:cut])
+        if kind == PROSE or (kind == HTML and (index == 0 or kinds[index - 1] != HTML)):
+            yield from _content_html(ctx, number, line)
+
+
+def _fixable_html(ctx: Context, number: int, line: str, cut: int) -> Iterator[Finding]:
+    """What textfix.fix_line removes: empty heading anchors and a trailing `&#x20;`."""
+    if HEADING.match(line):
+        for match in EMPTY_ANCHOR.finditer(line):
+            start = line.index("<a", match.start())
+            yield ctx.finding("NK502", number, start + 1, "empty HTML anchor in a heading "
+                              "(a GitBook leftover)", end_column=line.index("</a>", start) + 5)
+    entity = line.find("&#x20;", cut)
+    if entity >= 0:
+        yield ctx.finding("NK502", number, entity + 1, "'&#x20;' at the end of a line "
+                          "(a GitBook leftover)", end_column=len(line) + 1)
+
+
+def _entities(ctx: Context, number: int, line: str) -> Iterator[Finding]:
+    for match in _ENTITY.finditer(_blank(line, _CODE)):
+        entity = match.group()
+        if not entity.startswith("&#") and entity[1:] not in html5:
+            continue  # not an entity: renders as typed
+        char = unescape(entity)
+        what = f"U+{ord(char):04X}" if len(char) == 1 else repr(char)
+        yield ctx.finding("NK502", number, match.start() + 1, f"HTML entity '{entity}' ({what}): "
+                          "write the character itself", end_column=match.end() + 1, fixable=False)
+
+
+def _content_html(ctx: Context, number: int, line: str) -> Iterator[Finding]:
+    """The first HTML tag of a line (of a block), unless it is a fixable heading anchor."""
+    masked = _blank(line, _CODE)
+    if HEADING.match(line):
+        masked = _blank(masked, EMPTY_ANCHOR)
+    match = _TAG.search(masked)
+    if match:
+        yield ctx.finding("NK502", number, match.start() + 1, f"HTML <{match.group(1)}> kept "
+                          "verbatim: write it as Markdown or keep it on purpose", fixable=False)
+    for match in _TEMPLATE.finditer(masked):
+        if not match.group(1).startswith("end"):
+            yield ctx.finding("NK502", number, match.start() + 1, f"GitBook block "
+                              f"'{{% {match.group(1)} %}}' kept verbatim", fixable=False)
+
+
+# --- NK503 -----------------------------------------------------------------------
+
+
+def check_whitespace(ctx: Context) -> Iterator[Finding]:
+    lines = ctx.lines
+    code = code_lines(lines)
+    found, dropped = _layout(ctx, [line if i in code else fix_line(line)
+                                   for i, line in enumerate(lines)], code)
+    yield from found
+    for index, line in enumerate(lines):
+        if index in code or index in dropped:
+            continue
+        trailing = _TRAILING_SPACE.search(line)
+        body = line[: trailing.start()] if trailing else line
+        if trailing:
+            what = "CRLF line end" if trailing.group() == "\r" else "trailing whitespace"
+            yield ctx.finding("NK503", index + 1, trailing.start() + 1, what,
+                              end_column=len(line) + 1)
+        if "\t" in body:
+            yield ctx.finding("NK503", index + 1, body.index("\t") + 1, "tab character: indent "
+                              "with spaces (a tab changes list nesting)", fixable=False)
+
+
+def _layout(ctx: Context, rows: list[str], code: set[int]) -> tuple[list[Finding], set[int]]:
+    """Blank lines that fix_lines folds or drops: at the start, in runs, at the end.
+
+    `rows` are the lines as fix_line leaves them. Returns the findings and the
+    0-based indexes of the lines the fixer drops (reported here, nowhere else).
+    """
+    filled = [i for i, row in enumerate(rows) if row]
+    if not filled:
+        message = "no newline at end of file" if not ctx.text else "the file has only blank lines"
+        found = [] if ctx.text == "\n" else [ctx.finding("NK503", 1, 1, message)]
+        return found, set(range(len(rows)))
+    first, last = filled[0], filled[-1]
+    found: list[Finding] = []
+    dropped = set(range(first)) | set(range(last + 1, len(rows)))
+    if first:
+        found.append(ctx.finding("NK503", 1, 1, "blank lines at the start of the file"))
+    run = first
+    for index in range(first, last + 1):
+        if rows[index] or index in code:
+            if index - run > 1:
+                found.append(ctx.finding("NK503", run + 2, 1, f"{index - run} blank lines in a "
+                                         "row: one is enough"))
+                dropped.update(range(run + 1, index))
+            run = index + 1
+    if last == len(rows) - 1:
+        found.append(ctx.finding("NK503", last + 1, len(ctx.lines[last]) + 1,
+                                 "no newline at end of file"))
+    elif last < len(rows) - 2 or ctx.lines[-1]:
+        found.append(ctx.finding("NK503", last + 2, 1, "blank lines at the end of the file"))
+    return found, dropped
+
+
+# --- NK504 -----------------------------------------------------------------------
+
+
+def check_terms(ctx: Context) -> Iterator[Finding]:
+    terms = ctx.terms
+    for number, line in _prose(ctx):
+        masked = _blank(_blank(prose_mask(line), _HEADING_ID), _LABEL)
+        for match in _WORD.finditer(masked):
+            word = match.group()
+            canonical = terms.get(word.lower())
+            if canonical is None or word == canonical or _glued(masked, *match.span()):
+                continue
+            if word.isupper() and len(word) > 1 and not canonical.isupper():
+                continue  # SHOUTED titles are typography, not a casing slip
+            yield ctx.finding("NK504", number, match.start() + 1, f"'{word}' is written "
+                              f"'{canonical}'", end_column=match.end() + 1,
+                              suggestions=(canonical,))
+
+
+def _glued(text: str, start: int, end: int) -> bool:
+    """Part of a path, domain, identifier, handle or command (`nvidia-smi`, `torch.cuda`)."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    if before in _GLUE_BEFORE or after in _GLUE_AFTER:
+        return True
+    dotted_before = before == "." and start > 1 and text[start - 2].isalnum()
+    dotted_after = after in ".:" and end + 1 < len(text) and text[end + 1].isalnum()
+    return dotted_before or dotted_after
+
+
+# --- registry ----------------------------------------------------------------------
+
+_TEXT = "text"
+
+register(Rule(
+    "NK501", "misspelling", "A word in prose that codespell's dictionary lists as a misspelling.",
+    Severity.ERROR, FixKind.UNSAFE,
+    "It edits prose, and only a single-candidate correction is applied at all.",
+    "* Modle state, widley used\n", "* Model state, widely used\n", _TEXT, check_spelling))
+register(Rule(
+    "NK502", "html-leftover", "HTML entities and GitBook HTML leftovers in Markdown text.",
+    Severity.ERROR, FixKind.SAFE,
+    "Dropping a line-end `&#x20;` or an empty heading anchor changes no visible text; "
+    "HTML that carries content is only reported.",
+    "### Model Serving <a href=\"#ms\" id=\"ms\"></a>\n* Modle state&#x20;\n",
+    "### Model Serving\n* Model state\n", _TEXT, check_html))
+register(Rule(
+    "NK503", "whitespace", "Trailing whitespace, tabs, blank-line runs and a missing final "
+    "newline.", Severity.ERROR, FixKind.SAFE,
+    "Whitespace carries no wording; tabs are only reported, as they change list nesting.",
+    "* PKU  \n\n\n* SJTU", "* PKU\n\n* SJTU\n", _TEXT, check_whitespace))
+register(Rule(
+    "NK504", "term-casing", "A well-known term (PyTorch, GitHub, NVIDIA, ...) written with "
+    "other casing.", Severity.WARNING, FixKind.UNSAFE,
+    "It edits prose: a lower-case word can be a command or package name the author meant.",
+    "* Implemented in pytorch on Nvidia GPUs\n", "* Implemented in PyTorch on NVIDIA GPUs\n",
+    _TEXT, check_terms))
+register(Rule(
+    "NK505", "malformed-suppression", "A notes-kit suppression comment that cannot be read; "
+    "it suppresses nothing.", Severity.ERROR, FixKind.NONE,
+    "Only the author knows which rules the comment meant to name.",
+    "<!-- notes-kit: disable -->\n", "<!-- notes-kit: disable NK501 -->\n", _TEXT))
+register(Rule(
+    "NK506", "unused-suppression", "A suppression comment naming a rule that reports "
+    "nothing on the lines it covers.", Severity.WARNING, FixKind.NONE,
+    "A stale comment may still document intent; the author deletes it.",
+    "<!-- notes-kit: disable-next-line NK501 -->\n* Model state\n", "* Model state\n", _TEXT))
