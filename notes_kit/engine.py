@@ -100,7 +100,7 @@ def fix(text: str, path: str = "<string>", config: Config | None = None, *,
     if ctx.parsed is not None:
         from notes_kit.render import render_page
 
-        fixed = render_page(ctx.parsed.page)
+        fixed = render_page(ctx.parsed.page, config.link_style)
     remaining = lint(fixed, path, config) if fixed != text else findings
     return FixResult(fixed, applied, remaining)
 

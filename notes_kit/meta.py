@@ -152,7 +152,7 @@ class MetaReader:
     def _style(self, style: str, line: int, column: int, url: str) -> None:
         if style == "inline":
             self.b.report("NK205", line, column, f"link written as [{url}]({url}); write <{url}>",
-                          FixKind.SAFE)
+                          FixKind.SAFE, suggestions=(f"<{url}>",))
         elif style == "plain":
             self.b.report("NK205", line, column, f"bare URL; write <{url}>", FixKind.SAFE)
         elif style == "misleading":

@@ -49,7 +49,8 @@ class PaperReader:
             column = item.column + tail.offset
             if label != tail.label:
                 b.report("NK302", item.line, column + 1, f"link label '{tail.label}' is written "
-                         f"'{label}'", FixKind.SAFE, suggestions=(label,))
+                         f"'{label}'", FixKind.SAFE, suggestions=(label,),
+                         end_column=column + 1 + len(tail.label))
             paper.links.append(Link(label, tail.url, line=item.line + b.offset, column=column))
         self._paper_first(paper, item)
         as_written = [(tail.label, tail.url) for tail in line.links]

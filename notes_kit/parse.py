@@ -93,9 +93,10 @@ class _Builder:
 
     def report(self, rule: str, line: int, column: int, message: str,
                fix: FixKind = FixKind.NONE, severity: Severity = Severity.ERROR,
-               suggestions: tuple[str, ...] = ()) -> None:
+               suggestions: tuple[str, ...] = (), end_column: int = 0) -> None:
         self.findings.append(Finding(self.path, line + self.offset, column, rule, message,
-                                     severity, fix=fix, suggestions=suggestions))
+                                     severity, end_line=line + self.offset if end_column else 0,
+                                     end_column=end_column, fix=fix, suggestions=suggestions))
 
     def raw(self, block: Block, dedent: int = 0) -> Raw:
         return Raw(source_of(block, self.lines, dedent), block.line + self.offset, dedent + 1)
@@ -174,7 +175,7 @@ class _Builder:
         elif kind == "references":
             section.notes = self._notes_from_blocks(body, 0)
         else:
-            if KNOWN_SECTIONS.get(heading.text.strip().lower()) != "meta":
+            if heading.level == 2 and KNOWN_SECTIONS.get(heading.text.strip().lower()) != "meta":
                 self.report("NK105", heading.line, 1, f"unknown section '## {heading.text}'",
                             severity=Severity.WARNING)
             section.raw = [self.raw(b) for b in body]

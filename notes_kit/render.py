@@ -24,27 +24,32 @@ from notes_kit.model import (
 INDENT = "  "
 
 
-def render_page(page: Page) -> str:
+def bare_link(url: str, style: str = "autolink") -> str:
+    """A URL standing alone: `<url>` (the seed's style) or `[url](url)` (link-style inline)."""
+    return f"[{url}]({url})" if style == "inline" else f"<{url}>"
+
+
+def render_page(page: Page, link_style: str = "autolink") -> str:
     chunks: list[list[str]] = [[raw.text] for raw in page.preamble]
     chunks.append([f"# {page.venue} {page.year}"])
     if page.meta is not None:
-        chunks.extend(_meta(page.meta))
+        chunks.extend(_meta(page.meta, link_style))
     for section in page.sections:
         chunks.extend(_section(section))
     body = "\n\n".join("\n".join(chunk) for chunk in chunks) + "\n"
     return (page.front_matter or "") + body
 
 
-def _meta(meta: Meta) -> list[list[str]]:
+def _meta(meta: Meta, style: str) -> list[list[str]]:
     chunks: list[list[str]] = [["## Meta Info"]]
     if meta.full_name:
         chunks.append([meta.full_name])
     if meta.homepage:
-        chunks.append([f"Homepage: <{meta.homepage}>"])
+        chunks.append([f"Homepage: {bare_link(meta.homepage, style)}"])
     if meta.paper_lists:
         chunks.append(["### Paper List"])
-        chunks.append([f"* {p.label}: <{p.url}>" if p.label else f"* <{p.url}>"
-                       for p in meta.paper_lists])
+        chunks.append([f"* {p.label}: {bare_link(p.url, style)}" if p.label
+                       else f"* {bare_link(p.url, style)}" for p in meta.paper_lists])
     if meta.acceptance_rate:
         chunks.append(["### Acceptance Rate"])
         if meta.rate_as_list or len(meta.acceptance_rate) > 1 or _needs_list(meta):

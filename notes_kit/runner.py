@@ -88,9 +88,10 @@ def _collect(outcome: FileOutcome, result: RunResult, write: bool) -> None:
     if outcome.fixed is None or outcome.original is None:
         return
     result.changed = True
+    lines = outcome.original.split("\n")
     for finding in sorted(outcome.applied):
         result.change_lines.append(f"{finding.path}:{finding.line}: {finding.rule} "
-                                   f"{_change_text(finding)}")
+                                   f"{_change_text(finding, lines)}")
     if write:
         try:
             atomic_write(outcome.path, outcome.fixed)
@@ -102,7 +103,11 @@ def _collect(outcome: FileOutcome, result: RunResult, write: bool) -> None:
             f"a/{outcome.path}", f"b/{outcome.path}"))
 
 
-def _change_text(finding: Finding) -> str:
-    if len(finding.suggestions) == 1:
-        return f"{finding.message} -> {finding.suggestions[0]}"
+def _change_text(finding: Finding, lines: list[str]) -> str:
+    """`Arxiv -> arXiv` where the finding spans the replaced text, else its message."""
+    row = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
+    if len(finding.suggestions) == 1 and finding.end_column > finding.column:
+        before = row[finding.column - 1 : finding.end_column - 1]
+        if before:
+            return f"{before} -> {finding.suggestions[0]}"
     return finding.message

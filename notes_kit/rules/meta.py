@@ -13,6 +13,25 @@ from notes_kit.rules.context import Context
 from notes_kit.rules.registry import Rule, register
 
 
+def check_link_style(ctx: Context) -> Iterator[Finding]:
+    """The parser reports `[u](u)` and bare URLs; link-style "inline" asks for `[u](u)`."""
+    inline = ctx.config.link_style == "inline"
+    for finding in from_parser("NK205")(ctx):
+        if not (inline and finding.suggestions and finding.suggestions[0].startswith("<")):
+            yield finding
+    if not inline:
+        return
+    assert ctx.parsed is not None
+    meta = ctx.parsed.page.meta
+    lines = [meta.homepage_line, *(p.line for p in meta.paper_lists)] if meta else []
+    for number in sorted(set(lines)):
+        row = ctx.lines[number - 1] if 0 < number <= len(ctx.lines) else ""
+        start = row.find("<http")
+        if start >= 0:
+            yield ctx.finding("NK205", number, start + 1, "link-style is inline: write "
+                              "[url](url)")
+
+
 def check_homepage(ctx: Context) -> Iterator[Finding]:
     assert ctx.parsed is not None
     meta = ctx.parsed.page.meta
@@ -117,7 +136,7 @@ register(Rule(
     Severity.ERROR, FixKind.SAFE,
     "'[u](u)' and '<u>' are the same link; a link whose text is a different URL is only "
     "reported.", "Homepage: [https://a.org](https://a.org)", "Homepage: <https://a.org>",
-    "conference", from_parser("NK205")))
+    "conference", check_link_style))
 register(Rule(
     "NK206", "acceptance-rate-total", "A 'Total' entry equals the sum of its cycles when their "
     "denominators differ", Severity.ERROR, FixKind.NONE,
