@@ -1,15 +1,49 @@
-"""Commands beyond lint and conversion (scaffolding, statistics)."""
+"""Commands beyond lint and conversion: `new` (scaffold a page) and `stats`."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TextIO
 
 Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
-EXTRA_HANDLERS: dict[str, Handler] = {}
+
+
+def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from notes_kit.config import discover
+    from notes_kit.registries import load_venues
+    from notes_kit.scaffold import create
+
+    config = discover(Path(args.dir))
+    venues = load_venues([Path(p) for p in config.extra_venues])
+    page, twin = create(args.venue, args.year, args.dir, venues)
+    print(f"wrote {page}", file=out)
+    print(f"wrote {twin}", file=out)
+    print(f"fill in the TODO placeholders; 'notes-kit lint {page}' lists them, and "
+          f"'notes-kit sync {page}' refreshes the twin", file=out)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from notes_kit.stats import collect, render_json, render_text
+
+    stats = collect(args.paths)
+    out.write(render_json(stats) if args.format == "json" else render_text(stats))
+    return 0
+
+
+EXTRA_HANDLERS: dict[str, Handler] = {"new": cmd_new, "stats": cmd_stats}
 
 
 def add_extra_commands(sub: Any) -> None:
     """Register the extra subcommands on the CLI's subparsers."""
-    return None
+    cmd = sub.add_parser("new", help="start a conference page (and its YAML twin) from the "
+                         "venue registry")
+    cmd.add_argument("venue", help="venue slug or display name, e.g. osdi")
+    cmd.add_argument("year", type=int, help="four-digit year")
+    cmd.add_argument("--dir", default="conferences", help="folder (default: conferences)")
+
+    cmd = sub.add_parser("stats", help="papers, topics, links and acceptance rate per page")
+    cmd.add_argument("paths", nargs="*", default=["conferences"], help="files or directories")
+    cmd.add_argument("--format", choices=("text", "json"), default="text")

@@ -60,10 +60,13 @@ class MetaReader:
         self.b = builder
         self.meta = Meta()
         self.sub: str | None = None  # the `###` subsection being read
+        self.lead = 0  # indentation of the paragraph line being read
+        self.next: Block | None = None  # the block after the one being read
 
     def read(self, body: list[Block]) -> tuple[int, bool] | None:
         """Fill self.meta; return (index, explicit) where Papers content starts, if it does."""
         for index, block in enumerate(body):
+            self.next = body[index + 1] if index + 1 < len(body) else None
             if block.kind == "heading" and block.level == 3:
                 name = block.text.strip().lower()
                 if name == "papers":
@@ -92,14 +95,16 @@ class MetaReader:
             self.b.report("NK202" if key == "paper list" else "NK203", block.line, block.column,
                           f"heading should read '### {canonical}'", FixKind.SAFE)
 
-    def _keep(self, block: Block, why: str) -> None:
+    def _keep(self, block: Block, why: str, report: bool = True) -> None:
         self.meta.raw.append(self.b.raw(block))
-        self.b.report("NK105", block.line, 1, f"{why} (kept at the end of Meta Info)",
-                      FixKind.SAFE, Severity.WARNING)
+        if report:
+            self.b.report("NK105", block.line, 1, f"{why} (kept at the end of Meta Info)",
+                          FixKind.SAFE, Severity.WARNING)
 
     def _paragraph(self, block: Block) -> None:
         lines = block.text.split("\n")
         for number, line in enumerate(lines, block.line):
+            self.lead = len(line) - len(line.lstrip())  # columns below count from the text
             if not self._meta_line(clean(line).strip(), number, block, len(lines) == 1):
                 one = Block("paragraph", number, number, text=line)
                 self._keep(one, "line Meta Info cannot place")
@@ -109,14 +114,19 @@ class MetaReader:
         labelled = LABELLED.match(text)
         label = labelled.group("label").strip() if labelled else ""
         rest = labelled.group("rest").strip() if labelled else ""
+        if label and self._misleading(rest, line, self.lead + text.find(rest) + 1):
+            return True
         if label == "Homepage" and bare_url(rest) and meta.homepage is None:
             url, style = bare_url(rest) or ("", "")
             meta.homepage, meta.homepage_line = url, line + b.offset
-            self._style(style, line, text.find(rest) + 1, url)
+            self._style(style, line, self.lead + text.find(rest) + 1, url)
+            return True
+        if label.lower() == "homepage":  # a second or broken one: NK201 reports it
+            self._keep(Block("paragraph", line, line), "", report=False)
             return True
         if label.lower() == RATE_LABEL and read_rate(rest) and not meta.acceptance_rate:
             rate, canonical = read_rate(rest) or (Rate(), True)
-            rate.line, rate.column = line + b.offset, text.find(rest) + 1
+            rate.line, rate.column = line + b.offset, self.lead + text.find(rest) + 1
             meta.acceptance_rate.append(rate)
             meta.rate_line = line + b.offset
             b.report("NK203", line, 1, "acceptance rate belongs under a '### Acceptance Rate' "
@@ -129,16 +139,17 @@ class MetaReader:
             meta.paper_lists.append(PaperList(url, keep, line=line + b.offset))
             b.report("NK202", line, 1, f"'{label}:' inline; the canonical form is a "
                      "'### Paper List' heading with bullets", FixKind.SAFE)
-            self._style(style, line, text.find(rest) + 1, url)
+            self._style(style, line, self.lead + text.find(rest) + 1, url)
             return True
         if self.sub == "acceptance rate" and read_rate(text) and alone:
             rate, canonical = read_rate(text) or (Rate(), True)
-            rate.line, rate.column = line + b.offset, 1
+            rate.line, rate.column = line + b.offset, self.lead + 1
             meta.acceptance_rate.append(rate)
             meta.rate_line = meta.rate_line or line + b.offset
-            self._rate_form(canonical, line, 1)
+            self._rate_form(canonical, line, self.lead + 1)
             return True
-        if label.lower() in LIST_LABELS and not rest:
+        if label.lower() in LIST_LABELS and not rest and line == block.end \
+                and self.next is not None and self.next.kind == "list":  # else kept as raw
             self.sub = "paper list"
             b.report("NK202", line, 1, f"'{label}:' followed by bullets; the canonical form is "
                      "a '### Paper List' heading", FixKind.SAFE)
@@ -148,6 +159,15 @@ class MetaReader:
             meta.full_name = text
             return True
         return False
+
+    def _misleading(self, value: str, line: int, column: int) -> bool:
+        """`[https://a](https://b)` is kept as written: rewriting it would hide the error."""
+        found = bare_url(value)
+        if found is None or found[1] != "misleading":
+            return False
+        self._style("misleading", line, column, found[0])
+        self._keep(Block("paragraph", line, line), "", report=False)
+        return True
 
     def _style(self, style: str, line: int, column: int, url: str) -> None:
         if style == "inline":
@@ -163,15 +183,17 @@ class MetaReader:
             self.b.report("NK203", line, column, "acceptance rate is written 'P% (= A / S)' with "
                           "one decimal", FixKind.SAFE)
 
-    def _list_entry(self, text: str) -> tuple[str | None, str, str] | None:
+    def _list_entry(self, text: str) -> tuple[str | None, str, str, int] | None:
+        """(label, url, style, offset of the URL part in text)."""
         found = bare_url(text)
         if found:
-            return None, found[0], found[1]
+            return None, found[0], found[1], len(text) - len(text.lstrip())
         for pattern in (LABELLED, PARENS_LABEL):
             match = pattern.match(text.strip())
             if match and bare_url(match.group("rest")):
                 url, style = bare_url(match.group("rest")) or ("", "")
-                return match.group("label").strip(), url, style
+                lead = len(text) - len(text.lstrip())
+                return match.group("label").strip(), url, style, lead + match.start("rest")
         return None
 
     def _paper_list_items(self, block: Block) -> None:
@@ -180,13 +202,17 @@ class MetaReader:
             if entry is None:
                 self._keep(item, "paper-list bullet that is not '* [Label: ]<url>'")
                 continue
-            label, url, style = entry
+            label, url, style, offset = entry
+            if style == "misleading":
+                self._style(style, item.line, item.column + offset, url)
+                self._keep(item, "", report=False)
+                continue
             self.meta.paper_lists.append(PaperList(url, label, line=item.line + self.b.offset,
                                                    column=item.column))
             if PARENS_LABEL.match(item.text.strip()):
                 self.b.report("NK202", item.line, item.column, f"write the label as '{label}: "
                               "<url>'", FixKind.SAFE)
-            self._style(style, item.line, item.column, url)
+            self._style(style, item.line, item.column + offset, url)
 
     def _rate_items(self, items: list[Block]) -> list[Rate]:
         rates: list[Rate] = []
@@ -197,7 +223,9 @@ class MetaReader:
             found = read_rate(item.text) if "\n" not in item.text else None
             if found:
                 rate, canonical = found
-                self._rate_form(canonical, item.line, item.column)
+                figure = re.search(r"\d+(?:\.\d+)?\s*%", item.text)
+                self._rate_form(canonical, item.line, item.column + (figure.start() if figure
+                                                                      else 0))
             else:
                 rate = Rate(text=item.text)
             rate.line, rate.column = item.line + self.b.offset, item.column

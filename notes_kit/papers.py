@@ -55,7 +55,7 @@ class PaperReader:
         self._paper_first(paper, item)
         as_written = [(tail.label, tail.url) for tail in line.links]
         if line.links and line.tail != canonical_tail(as_written):
-            column = item.column + len(line.title)
+            column = item.column + len(line.title) + len(line.tail) - len(line.tail.lstrip())
             b.report("NK301", item.line, column, "links are written '\\[[Label](url)]', one "
                      "per bracket, separated by single spaces", FixKind.SAFE)
         kids = self._children(item)
@@ -74,7 +74,7 @@ class PaperReader:
         if first:
             link = paper.links.pop(first)
             paper.links.insert(0, link)
-            self.b.report("NK303", item.line, link.column, "the 'Paper' link comes first",
+            self.b.report("NK303", item.line, link.column + 1, "the 'Paper' link comes first",
                           FixKind.SAFE)
 
     def _children(self, item: Block) -> list[Block]:

@@ -26,6 +26,13 @@ _FORMAT = "1"  # bump when the cached JSON layout changes
 _MAX_NODES = 100_000  # YAML alias bombs expand past this
 _KEEP_CACHED = 8  # cache files kept per kind (one per set of user files)
 _MEMO: dict[str, Any] = {}
+_WRITES = [True]  # False under --no-cache: derived data may be read, nothing is written
+
+
+def allow_cache_writes(allowed: bool) -> bool:
+    """Switch write_cache on or off (--no-cache); returns the previous setting."""
+    previous, _WRITES[0] = _WRITES[0], allowed
+    return previous
 
 
 @dataclass(frozen=True)
@@ -94,7 +101,7 @@ def write_cache(name: str, payload: bytes, family: str) -> None:
     Older files whose name starts with `family` are pruned beyond a few.
     """
     directory = cache_dir()
-    if directory is None:
+    if directory is None or not _WRITES[0]:
         return
     import tempfile
 

@@ -6,6 +6,9 @@ is the list of top-level chunks joined by single blank lines.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from notes_kit.inline import canonical_tail
 from notes_kit.meta import format_rate
 from notes_kit.model import (
@@ -37,7 +40,8 @@ def render_page(page: Page, link_style: str = "autolink") -> str:
     for section in page.sections:
         chunks.extend(_section(section))
     body = "\n\n".join("\n".join(chunk) for chunk in chunks) + "\n"
-    return (page.front_matter or "") + body
+    # GitBook writes a blank line after front matter: keep the page's chunks apart the same way
+    return (page.front_matter + "\n" if page.front_matter else "") + body
 
 
 def _meta(meta: Meta, style: str) -> list[list[str]]:
@@ -128,8 +132,8 @@ def _topic(topic: Topic) -> list[list[str]]:
 def _topic_item(item: Paper | Group | Raw) -> list[str]:
     if isinstance(item, Group):
         lines = _bullet(item.title, 0)
-        for paper in item.papers:
-            lines.extend(_paper(paper, 1) if isinstance(paper, Paper) else _raw(paper, 1))
+        _children(lines, item.papers, lambda p: _paper(p, 1) if isinstance(p, Paper)
+                  else _raw(p, 1))
         return lines
     assert isinstance(item, Paper)
     return _paper(item, 0)
@@ -142,8 +146,7 @@ def _paper(paper: Paper, depth: int) -> list[str]:
         lines.extend(_bullet(" & ".join(paper.affiliations), depth + 1))
     for tag in paper.tags:
         lines.extend(_bullet(tag, depth + 1))
-    for note in paper.notes:
-        lines.extend(_note(note, depth + 1))
+    _children(lines, paper.notes, lambda n: _note(n, depth + 1))
     return lines
 
 
@@ -151,9 +154,20 @@ def _note(note: NoteItem, depth: int) -> list[str]:
     if isinstance(note, Raw):
         return _raw(note, depth)
     lines = _bullet(note.text, depth)
-    for child in note.children:
-        lines.extend(_note(child, depth + 1))
+    _children(lines, note.children, lambda n: _note(n, depth + 1))
     return lines
+
+
+def _children(lines: list[str], items: list[Any], render: Callable[[Any], list[str]]) -> None:
+    """Append nested items; a raw block that is not a bullet stands between blank lines,
+    or it would continue the bullet above it (and an HTML block would swallow the next one)."""
+    for index, item in enumerate(items):
+        block = isinstance(item, Raw) and not _is_bullet(item)
+        if block and lines and lines[-1]:
+            lines.append("")
+        lines.extend(render(item))
+        if block and index + 1 < len(items):
+            lines.append("")
 
 
 def _bullet(text: str, depth: int) -> list[str]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from importlib import metadata
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
@@ -118,6 +117,8 @@ def render_json(
 
 
 def _tool_version() -> str:
+    from importlib import metadata  # ~30 ms to import: only SARIF output needs it
+
     try:
         return metadata.version(TOOL_NAME)
     except metadata.PackageNotFoundError:

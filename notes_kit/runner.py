@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 
 from notes_kit.config import Config
@@ -29,15 +28,19 @@ class RunResult:
     outcomes: list[FileOutcome] = field(default_factory=list)
 
 
-def process_file(path: str, config: Config, fix: bool, unsafe: bool) -> FileOutcome:
-    """Lint (and fix in memory) one file; never raises for bad input."""
+def process_file(path: str, config: Config, fix: bool, unsafe: bool,
+                 data: bytes | None = None) -> FileOutcome:
+    """Lint (and fix in memory) one file; never raises for bad input.
+
+    `data`, when given, is the file's content already read (by the cache).
+    """
     from notes_kit.engine import fix as fix_text
     from notes_kit.engine import lint
     from notes_kit.files import read_source
 
     outcome = FileOutcome(path)
     try:
-        text = read_source(path)
+        text = read_source(path, data)
         if fix:
             result = fix_text(text, path, config, unsafe=unsafe)
             outcome.findings = result.remaining
@@ -98,6 +101,8 @@ def _collect(outcome: FileOutcome, result: RunResult, write: bool) -> None:
         except InputError as exc:
             result.errors.append(str(exc))
     else:
+        import difflib
+
         result.diff += "".join(difflib.unified_diff(
             outcome.original.splitlines(True), outcome.fixed.splitlines(True),
             f"a/{outcome.path}", f"b/{outcome.path}"))

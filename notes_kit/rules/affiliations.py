@@ -9,7 +9,7 @@ from notes_kit.findings import Finding, FixKind, Severity
 from notes_kit.rules.context import Context
 from notes_kit.rules.registry import Rule, register
 
-_SEPARATORS = re.compile(r",\s|\sand\s|\s/\s|/|;")
+_SEPARATORS = re.compile(r",|\sand\s|/|;")
 _TRAILING = re.compile(r"[.,;:]$")
 
 
@@ -32,19 +32,27 @@ def _line_col(ctx: Context, line: int, text: str) -> int:
 
 
 def check_separators(ctx: Context) -> Iterator[Finding]:
+    known = set(ctx.affiliations) | set(ctx.affiliations.values())
     for paper in _papers(ctx):
         line = paper.affiliation_line
         joined = " & ".join(paper.affiliations)
-        sep = _SEPARATORS.search(joined)
-        if sep:
-            col = _line_col(ctx, line, joined) + sep.start()
-            yield ctx.finding("NK402", line, col, f"institutions are joined by ' & ', not "
-                              f"'{sep.group(0).strip()}'")
-        if _TRAILING.search(joined):
-            yield ctx.finding("NK402", line, _line_col(ctx, line, joined) + len(joined) - 1,
+        start = _line_col(ctx, line, joined)
+        offset = 0
+        for name in paper.affiliations:
+            # A registry name may hold a comma ('ICT, CAS'): only unknown names are searched.
+            sep = None if name.strip() in known else _SEPARATORS.search(name)
+            if sep:
+                lead = len(sep.group(0)) - len(sep.group(0).lstrip())
+                yield ctx.finding("NK402", line, start + offset + sep.start() + lead,
+                                  f"institutions are joined by ' & ', not "
+                                  f"'{sep.group(0).strip()}'")
+                break
+            offset += len(name) + 3
+        if _TRAILING.search(joined) and paper.affiliations[-1].strip() not in known:
+            yield ctx.finding("NK402", line, start + len(joined) - 1,
                               "trailing punctuation after the affiliations")
         if any(not a.strip() or a != a.strip() for a in paper.affiliations):
-            yield ctx.finding("NK402", line, _line_col(ctx, line, joined), "empty institution "
+            yield ctx.finding("NK402", line, start, "empty institution "
                               "or stray spaces around ' & '")
 
 

@@ -1,24 +1,256 @@
-"""NK7xx: checks across the pages of a collection (run when several pages are linted)."""
+"""NK7xx (and NK404): checks across the pages of a collection, run when several files are linted.
+
+Only Markdown conference pages take part; a file that cannot be read or is not
+a conference page is skipped silently (the per-file lint reports it). Inline
+suppressions (`<!-- notes-kit: disable-next-line NK701 -->`) apply as usual.
+The result is sorted, so it does not depend on the order the files came in.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from notes_kit import scaffold
 from notes_kit.config import Config
-from notes_kit.findings import Finding, FixKind, Severity
-from notes_kit.rules.registry import Rule, register
+from notes_kit.findings import Finding, FixKind, InputError, Severity
+from notes_kit.model import Page, Paper
+from notes_kit.rules import meta as _meta  # noqa: F401  (registers NK2xx before we extend them)
+from notes_kit.rules.registry import RULES, Check, Rule, register
+
+_ESCAPE = re.compile(r"\\(.)")
+_EMPHASIS = re.compile(r"[*_`~]+")
+_PUNCT = re.compile(r"[^\w\s]")
+_SQUASH = re.compile(r"[\W_]+")
+# Links that may rightly serve several papers (one repository or project site for a series).
+SHARED_LABELS = frozenset({"Code", "Homepage", "Dataset", "Benchmark", "Trace", "Docs", "Blog"})
+
+
+def normalise_title(title: str) -> str:
+    """A paper's identity: casefolded, no Markdown emphasis, escapes or punctuation."""
+    text = unicodedata.normalize("NFKC", title).casefold()
+    text = _EMPHASIS.sub("", _ESCAPE.sub(r"\1", text))
+    return " ".join(_PUNCT.sub(" ", text).split())
+
+
+def _squash(name: str) -> str:
+    """An institution's spelling-blind key: `UT-Austin`, `UT Austin` and `ut austin` agree."""
+    return _SQUASH.sub("", unicodedata.normalize("NFKC", name).casefold())
+
+
+def url_key(url: str) -> str:
+    """Scheme and host are case-blind, http is https, a trailing slash is ignored."""
+    parts = urlsplit(url.strip())
+    scheme = "https" if parts.scheme.lower() == "http" else parts.scheme.lower()
+    path = parts.path.rstrip("/")
+    return urlunsplit((scheme, parts.netloc.lower(), path, parts.query, parts.fragment))
+
+
+@dataclass
+class _Source:
+    path: str
+    text: str
+    page: Page
+
+    def column_of(self, line: int, needle: str) -> int:
+        rows = self.text.split("\n")
+        row = rows[line - 1] if 0 < line <= len(rows) else ""
+        return row.find(needle) + 1 if needle and needle in row else 1
+
+
+def _sources(files: list[str]) -> list[_Source]:
+    from notes_kit.files import read_source
+    from notes_kit.parse import parse_page
+
+    found: list[_Source] = []
+    for path in sorted(set(files)):
+        if not path.endswith((".md", ".markdown")):
+            continue
+        try:
+            text = read_source(path)
+            found.append(_Source(path, text, parse_page(text, path).page))
+        except (InputError, RecursionError):
+            continue
+    return found
+
+
+def _where(path: str, line: int) -> str:
+    return f"{path}:{line}"
+
+
+def _short(title: str, limit: int = 60) -> str:
+    return title if len(title) <= limit else title[: limit - 3].rstrip() + "..."
+
+
+def duplicate_papers(sources: list[_Source]) -> Iterator[Finding]:
+    """NK701: every occurrence of a paper after its first one (by path, then line)."""
+    seen: dict[str, tuple[str, Paper]] = {}
+    for src in sources:
+        for paper in src.page.papers():
+            key = normalise_title(paper.title)
+            if not key:
+                continue
+            if key not in seen:
+                seen[key] = (src.path, paper)
+                continue
+            path, first = seen[key]
+            yield Finding(src.path, paper.line, paper.column, "NK701",
+                          f"'{_short(paper.title)}' is already listed at "
+                          f"{_where(path, first.line)}", RULES["NK701"].severity)
+
+
+def _meta_urls(sources: list[_Source]) -> set[str]:
+    urls: set[str] = set()
+    for src in sources:
+        meta = src.page.meta
+        if meta is not None:
+            urls.update(url_key(item.url) for item in meta.paper_lists)
+            if meta.homepage:
+                urls.add(url_key(meta.homepage))
+    return urls
+
+
+def shared_urls(sources: list[_Source]) -> Iterator[Finding]:
+    """NK702: a paper link whose URL an earlier, differently titled paper already uses.
+
+    Meta Info URLs (homepages, paper lists) and SHARED_LABELS links are not compared.
+    """
+    skip = _meta_urls(sources)
+    owners: dict[str, tuple[str, Paper, str]] = {}
+    for src in sources:
+        for paper in src.page.papers():
+            key = normalise_title(paper.title)
+            for link in paper.links:
+                if link.label in SHARED_LABELS:
+                    continue
+                target = url_key(link.url)
+                if not target or target in skip:
+                    continue
+                if target not in owners:
+                    owners[target] = (src.path, paper, key)
+                    continue
+                path, owner, owner_key = owners[target]
+                if owner_key != key:
+                    yield Finding(src.path, link.line, link.column, "NK702",
+                                  f"{link.url} is also the link of '{_short(owner.title)}' "
+                                  f"({_where(path, owner.line)})", RULES["NK702"].severity)
+
+
+def stale_twins(sources: list[_Source]) -> Iterator[Finding]:
+    """NK703: the `.yaml` twin of a `<venue>-<year>.md` page exists but says something else."""
+    from notes_kit.api import page_to_yaml
+    from notes_kit.commands import _is_conference_name, twin_of
+
+    for src in sources:
+        twin = twin_of(src.path)
+        if not _is_conference_name(src.path) or not Path(twin).is_file():
+            continue
+        try:
+            expected = page_to_yaml(src.page, twin)
+            current = Path(twin).read_text(encoding="utf-8").replace("\r\n", "\n")
+        except (InputError, OSError, UnicodeDecodeError):
+            continue
+        if current != expected:
+            yield Finding(twin, 1, 1, "NK703", f"out of date with {src.path}; run "
+                          f"'notes-kit sync {src.path}'", RULES["NK703"].severity)
+
+
+def _alias_table(config: Config) -> dict[str, str]:
+    """Spelling-blind key -> canonical short name, for every alias and canonical name."""
+    from notes_kit.rules.context import Context
+
+    aliases = Context("<collection>", "", config).affiliations
+    table = {_squash(alias): canonical for alias, canonical in aliases.items()}
+    table.update({_squash(canonical): canonical for canonical in aliases.values()})
+    return table
+
+
+def affiliation_spellings(sources: list[_Source], config: Config) -> Iterator[Finding]:
+    """NK404: one institution written two ways; reported once per other spelling."""
+    table = _alias_table(config)
+    places: dict[str, dict[str, list[tuple[str, int, int]]]] = defaultdict(dict)
+    for src in sources:
+        for paper in src.page.papers():
+            line = paper.affiliation_line
+            for name in (a.strip() for a in paper.affiliations):
+                key = _squash(name)
+                if not key:
+                    continue
+                ident = _squash(table.get(key, name))
+                column = src.column_of(line, name)
+                places[ident].setdefault(name, []).append((src.path, line, column))
+    for ident, spellings in sorted(places.items()):
+        if len(spellings) < 2:
+            continue
+        canonical = table.get(ident)
+        preferred = canonical if canonical in spellings else min(
+            spellings, key=lambda s: (-len(spellings[s]), spellings[s][0]))
+        path, line, _ = spellings[preferred][0]
+        for name, where in sorted(spellings.items()):
+            if name == preferred:
+                continue
+            here = where[0]
+            yield Finding(here[0], here[1], here[2], "NK404",
+                          f"'{name}' and '{preferred}' ({_where(path, line)}) name the same "
+                          f"institution: write it one way", RULES["NK404"].severity,
+                          end_line=here[1], end_column=here[2] + len(name),
+                          suggestions=(preferred,))
+
+
+def _suppressed(findings: list[Finding], sources: list[_Source]) -> list[Finding]:
+    from notes_kit.suppress import apply, parse_suppressions
+
+    texts = {src.path: src.text for src in sources}
+    by_path: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_path[finding.path].append(finding)
+    kept: list[Finding] = []
+    for path, group in by_path.items():
+        if path in texts:
+            suppressions, _ = parse_suppressions(texts[path], path, "markdown")
+            group = apply(group, suppressions, active=lambda _rule: False)
+        kept.extend(group)
+    return kept
 
 
 def collection_findings(files: list[str], config: Config) -> list[Finding]:
-    return []
+    """NK701-703 and NK404 over the Markdown conference pages among `files`, sorted."""
+    sources = _sources(files)
+    if not sources:
+        return []
+    checks = {"NK701": lambda: duplicate_papers(sources),
+              "NK702": lambda: shared_urls(sources),
+              "NK703": lambda: stale_twins(sources),
+              "NK404": lambda: affiliation_spellings(sources, config)}
+    findings: list[Finding] = []
+    for rule_id, check in checks.items():
+        if any(config.enabled(rule_id, src.path) for src in sources):
+            findings.extend(f for f in check() if config.enabled(rule_id, f.path))
+    return sorted(set(_suppressed(findings, sources)))
 
 
 register(Rule(
-    "NK701", "duplicate-paper", "The same paper (by normalised title) appears in two pages",
-    Severity.WARNING, FixKind.NONE, "Which page should keep the paper is the author's call.",
+    "NK404", "affiliation-spelling", "An institution is written the same way in every page",
+    Severity.WARNING, FixKind.NONE,
+    "Which spelling is right (and whether two spellings really are one institution) is the "
+    "author's call; the registry's canonical name is suggested when it knows one.",
+    "osdi-2024.md: '* UT-Austin'; sosp-2024.md: '* UT Austin'",
+    "both pages: '* UT Austin'", "collection", None))
+register(Rule(
+    "NK701", "duplicate-paper", "The same paper (by normalised title) is listed twice in the "
+    "collection", Severity.WARNING, FixKind.NONE,
+    "Which page should keep the paper is the author's call.",
     "osdi-2024.md and sosp-2024.md both list 'PowerInfer: ...'", "each paper in one page",
     "collection", None))
 register(Rule(
     "NK702", "shared-url", "One URL is used for two different papers", Severity.ERROR,
-    FixKind.NONE, "Only the author knows which paper the URL belongs to.",
+    FixKind.NONE, "Only the author knows which paper the URL belongs to. Links that may serve "
+    "several papers (Code, Homepage, Dataset, Benchmark, Trace, Docs, Blog) are not compared.",
     "two papers linking https://arxiv.org/abs/2401.00001", "each paper with its own URL",
     "collection", None))
 register(Rule(
@@ -26,3 +258,20 @@ register(Rule(
     FixKind.NONE, "Run 'notes-kit sync' to rewrite the twin from the page.",
     "sosp-2024.yaml older than sosp-2024.md", "sosp-2024.yaml == to-yaml(sosp-2024.md)",
     "collection", None))
+
+
+def _extend(rule_id: str, extra: Check) -> None:
+    """Add a check to a rule registered by another module, keeping its id and metadata."""
+    from dataclasses import replace
+
+    from notes_kit.rules.common import chain
+
+    rule = RULES[rule_id]
+    RULES[rule_id] = replace(rule, check=chain(rule.check, extra) if rule.check else extra)
+
+
+# The `TODO` placeholders of `notes-kit new` (scaffold.py) are reported under the rule of the
+# line they stand in, with a message saying what to write there.
+_extend("NK201", scaffold.check_homepage_placeholder)
+_extend("NK202", scaffold.check_paper_list_placeholder)
+_extend("NK203", scaffold.check_rate_placeholder)

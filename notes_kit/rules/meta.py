@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -32,20 +33,50 @@ def check_link_style(ctx: Context) -> Iterator[Finding]:
                               "[url](url)")
 
 
+_HOMEPAGE = re.compile(r"^\s*Homepage\s*:\s*(?P<value>.*?)\s*$", re.IGNORECASE)
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*%\s*\([^)]*\)")
+
+
 def check_homepage(ctx: Context) -> Iterator[Finding]:
+    from notes_kit.inline import bare_url
+
     assert ctx.parsed is not None
     meta = ctx.parsed.page.meta
     if meta is None:
         return
-    if meta.homepage is None:
+    found = meta.homepage is not None
+    for raw in meta.raw:  # Homepage lines the parser could not take (kept verbatim)
+        match = _HOMEPAGE.match(raw.text)
+        if match is None or "\n" in raw.text:
+            continue
+        column = match.start("value") + 1
+        if found:
+            yield ctx.finding("NK201", raw.line, 1, "more than one 'Homepage:' line")
+        elif (bare_url(match.group("value")) or ("", ""))[1] != "misleading":  # NK205's case
+            yield ctx.finding("NK201", raw.line, column, f"homepage '{match.group('value')}' "
+                              "is not an absolute https URL written '<url>'")
+        found = True
+    if not found:
         yield ctx.finding("NK201", meta.line or ctx.parsed.page.line, 1,
                           "missing 'Homepage: <url>' line in Meta Info")
-    elif meta.homepage.startswith("http://"):
-        yield ctx.finding("NK201", meta.homepage_line, 1, "homepage uses http; use https if "
-                          "the site serves it", severity=Severity.WARNING)
-    elif not meta.homepage.startswith("https://"):
-        yield ctx.finding("NK201", meta.homepage_line, 1, f"homepage '{meta.homepage}' is not "
-                          "an absolute https URL")
+    elif meta.homepage and meta.homepage.startswith("http://"):
+        yield ctx.finding("NK201", meta.homepage_line, _column_of(ctx, meta.homepage_line,
+                          meta.homepage), "homepage uses http; use https if the site serves it",
+                          severity=Severity.WARNING)
+
+
+def _column_of(ctx: Context, line: int, text: str, start: int = 0) -> int:
+    """1-based column of `text` on `line` (searching from 0-based `start`), else start + 1."""
+    row = ctx.lines[line - 1] if 0 < line <= len(ctx.lines) else ""
+    found = row.find(text, start)
+    return found + 1 if found >= 0 else start + 1
+
+
+def _figure(ctx: Context, rate: Rate) -> tuple[int, int]:
+    """The span of `P% (= A / S)` of a rate: (column, end column)."""
+    row = ctx.lines[rate.line - 1] if 0 < rate.line <= len(ctx.lines) else ""
+    match = _FIGURE.search(row, max(rate.column - 1, 0))
+    return (match.start() + 1, match.end() + 1) if match else (rate.column, 0)
 
 
 def check_paper_list(ctx: Context) -> Iterator[Finding]:
@@ -75,16 +106,29 @@ def check_arithmetic(ctx: Context) -> Iterator[Finding]:
         if rate.percent is None or rate.accepted is None or rate.submitted is None:
             continue
         where = f"{rate.label}: " if rate.label else ""
+        column, end = _figure(ctx, rate)
         if not 0 < rate.accepted <= rate.submitted:
-            yield ctx.finding("NK204", rate.line, rate.column, f"{where}accepted ({rate.accepted})"
-                              f" must be between 1 and submitted ({rate.submitted})")
+            yield ctx.finding("NK204", rate.line, column, f"{where}accepted ({rate.accepted})"
+                              f" must be between 1 and submitted ({rate.submitted})",
+                              end_column=end)
             continue
         expected = expected_percent(rate.accepted, rate.submitted)
         if Decimal(format_percent(rate.percent)) != expected:
-            yield ctx.finding("NK204", rate.line, rate.column, f"{where}"
+            yield ctx.finding("NK204", rate.line, column, f"{where}"
                               f"{format_percent(rate.percent)}% does not match "
                               f"{rate.accepted} / {rate.submitted} = {expected}%",
-                              suggestions=(f"{expected}%",))
+                              end_column=end, suggestions=(f"{expected}%",))
+
+
+def check_decimals(ctx: Context) -> Iterator[Finding]:
+    """P has one decimal; more digits are kept as written (rounding them is the author's call)."""
+    assert ctx.parsed is not None
+    meta = ctx.parsed.page.meta
+    for rate in _walk(meta.acceptance_rate if meta else []):
+        if rate.percent is not None and len(format_percent(rate.percent).split(".")[1]) > 1:
+            column, end = _figure(ctx, rate)
+            yield ctx.finding("NK203", rate.line, column, f"{format_percent(rate.percent)}% has "
+                              "more than one decimal", end_column=end, fixable=False)
 
 
 def check_totals(ctx: Context) -> Iterator[Finding]:
@@ -102,9 +146,10 @@ def _totals(ctx: Context, level: list[Rate]) -> Iterator[Finding]:
         submitted = sum(c.submitted or 0 for c in cycles)
         for total in totals:
             if (total.accepted, total.submitted) != (accepted, submitted):
-                yield ctx.finding("NK206", total.line, total.column, f"Total is "
+                column, end = _figure(ctx, total)
+                yield ctx.finding("NK206", total.line, column, f"Total is "
                                   f"{total.accepted} / {total.submitted} but the cycles add up "
-                                  f"to {accepted} / {submitted}")
+                                  f"to {accepted} / {submitted}", end_column=end)
     for rate in level:
         yield from _totals(ctx, rate.cycles)
 
@@ -125,7 +170,7 @@ register(Rule(
     "'### Acceptance Rate', P with one decimal", Severity.ERROR, FixKind.SAFE,
     "Spacing, the '=' and the heading are form; the numbers are kept as written.",
     "Acceptance rate: 12.70% (65 / 510)", "### Acceptance Rate\n\n12.7% (= 65 / 510)",
-    "conference", from_parser("NK203")))
+    "conference", chain(from_parser("NK203"), check_decimals)))
 register(Rule(
     "NK204", "acceptance-rate-arithmetic", "P equals round(100*A/S, 1) and 0 < A <= S",
     Severity.ERROR, FixKind.NONE,

@@ -40,11 +40,10 @@ _GLUE_AFTER = "/@\\~=(%-"
 
 def line_kinds(lines: list[str]) -> list[str]:
     """Each line's region: fenced code, front matter, HTML comment, HTML block or prose."""
-    kinds = [PROSE] * len(lines)
-    for index in code_lines(lines):
+    kinds = [FRONT] * (_front_matter_end(lines) + 1)
+    kinds += [PROSE] * (len(lines) - len(kinds))
+    for index in code_lines(lines):  # textfix's view of code wins: it decides what fix edits
         kinds[index] = CODE
-    for index in range(_front_matter_end(lines) + 1):
-        kinds[index] = FRONT
     block, indent = "", 0
     for index, line in enumerate(lines):
         if kinds[index] != PROSE:
@@ -95,7 +94,7 @@ def _blank(text: str, spans: re.Pattern[str]) -> str:
 def check_spelling(ctx: Context) -> Iterator[Finding]:
     allow = ctx.config.allow_words
     for number, line in _prose(ctx):
-        for typo in check_text(line, allow):
+        for typo in check_text(_blank(line, _HEADING_ID), allow):
             if ctx.config.allows(typo.word):
                 continue
             column = typo.start + 1
@@ -193,8 +192,8 @@ def _layout(ctx: Context, rows: list[str], code: set[int]) -> tuple[list[Finding
     filled = [i for i, row in enumerate(rows) if row]
     if not filled:
         message = "no newline at end of file" if not ctx.text else "the file has only blank lines"
-        found = [] if ctx.text == "\n" else [ctx.finding("NK503", 1, 1, message)]
-        return found, set(range(len(rows)))
+        empty = [] if ctx.text == "\n" else [ctx.finding("NK503", 1, 1, message)]
+        return empty, set(range(len(rows)))
     first, last = filled[0], filled[-1]
     found: list[Finding] = []
     dropped = set(range(first)) | set(range(last + 1, len(rows)))
@@ -222,7 +221,7 @@ def _layout(ctx: Context, rows: list[str], code: set[int]) -> tuple[list[Finding
 def check_terms(ctx: Context) -> Iterator[Finding]:
     terms = ctx.terms
     for number, line in _prose(ctx):
-        masked = _blank(_blank(prose_mask(line), _HEADING_ID), _LABEL)
+        masked = _term_text(line)
         for match in _WORD.finditer(masked):
             word = match.group()
             canonical = terms.get(word.lower())
@@ -233,6 +232,16 @@ def check_terms(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding("NK504", number, match.start() + 1, f"'{word}' is written "
                               f"'{canonical}'", end_column=match.end() + 1,
                               suggestions=(canonical,))
+
+
+def _term_text(line: str) -> str:
+    """Prose with link labels (NK302's business) and heading ids blanked as well."""
+    masked = prose_mask(line)
+    for pattern in (_LABEL, _HEADING_ID):
+        for match in pattern.finditer(line):
+            start, end = match.span()
+            masked = masked[:start] + " " * (end - start) + masked[end:]
+    return masked
 
 
 def _glued(text: str, start: int, end: int) -> bool:

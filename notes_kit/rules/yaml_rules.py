@@ -2,18 +2,48 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from typing import Any
 
 from notes_kit.findings import Finding, FixKind, Severity
 from notes_kit.rules.context import Context
 from notes_kit.rules.registry import Rule, register
 
+_UNEXPECTED = re.compile(r"\('([^']+)'(?:, '[^']+')* (?:was|were) unexpected\)")
+
 
 def check_schema(ctx: Context) -> Iterator[Finding]:
-    from notes_kit.api import yaml_problems
+    from notes_kit import schema, yaml_io
 
-    for line, message in yaml_problems(ctx.text, ctx.path):
-        yield ctx.finding("NK601", line, 1, message)
+    loaded = yaml_io.load(ctx.text, ctx.path)
+    for where, message in schema.validate(yaml_io.plain(loaded)):
+        unexpected = _UNEXPECTED.search(message)
+        line, column = position(loaded, where, unexpected.group(1) if unexpected else None)
+        yield ctx.finding("NK601", line, column, message)
+
+
+def position(data: Any, where: list[Any], key: str | None = None) -> tuple[int, int]:
+    """1-based (line, column) of the value at a JSON-schema error path in ruamel's data,
+    or of the mapping key `key` there (an unexpected key).
+
+    The deepest node that exists is used: a missing key points at its parent mapping.
+    """
+    lc = getattr(data, "lc", None)
+    line, column = (lc.line + 1, lc.col + 1) if lc is not None else (1, 1)
+    node = data
+    for key in where:
+        lc = getattr(node, "lc", None)
+        try:
+            pos = lc.value(key) if isinstance(node, dict) else lc.item(key)
+            node = node[key]
+        except (KeyError, IndexError, TypeError, AttributeError):
+            break
+        line, column = pos[0] + 1, pos[1] + 1
+    if key is not None and isinstance(node, dict) and key in node:
+        pos = node.lc.key(key)
+        line, column = pos[0] + 1, pos[1] + 1
+    return line, column
 
 
 register(Rule(

@@ -1,0 +1,205 @@
+"""The content-hash result cache: a file's findings, keyed by what they depend on.
+
+`lint(text, path, config)` is a pure function of the file's bytes, its path,
+the tool (version and source), the config and the registries, so its result
+can be reused while none of those change. A run's *stamp* hashes everything
+but the file: tool version and source, config.fingerprint(),
+registry_fingerprint() and the codespell dictionary. Each stamp gets its own
+folder under `cache_dir()/results/`, so changing any of them simply starts a
+new folder (old ones are pruned). Inside, one small JSON entry per path holds
+the sha256 of the bytes that were linted and the findings; a lookup hashes the
+current bytes and compares.
+
+Only lint results are stored. They do not depend on --fix/--unsafe-fixes;
+the runner decides whether a cached result also answers a fix run.
+
+Robust with concurrent processes: entries are written to a unique temporary
+file and renamed into place, so a reader sees a whole entry or none; an entry
+that does not decode is a miss, never an error. Only the standard library is
+imported here: a full cache hit must not import the parser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import stat
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from notes_kit.config import Config
+from notes_kit.findings import Finding, FixKind, Severity
+
+FORMAT = 1  # bump when the entry layout changes
+KEEP_STAMPS = 4  # result folders kept (one per tool/config/registry combination)
+MAX_BYTES = 16 * 1024 * 1024  # same limit as files.read_source: larger files are not cached
+PACKAGE_DIR = Path(__file__).resolve().parent
+_SERIAL = itertools.count()
+
+
+def read_regular(path: str) -> bytes | None:
+    """The bytes of a regular file small enough to lint; None for anything else.
+
+    None means "do not use the cache for this path": the runner then reports
+    the problem (missing, directory, FIFO, too large) as it always does.
+    """
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            return None
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError:
+        return None
+    return data if len(data) <= MAX_BYTES else None
+
+
+def source_stamp(package: Path = PACKAGE_DIR) -> str:
+    """Size and mtime of every module of the tool: an editable install changes without a version."""
+    digest = hashlib.sha256()
+    stack = [package]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir() and entry.name != "__pycache__":
+                stack.append(Path(entry.path))
+            elif entry.name.endswith(".py"):
+                info = entry.stat()
+                digest.update(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _dictionary_stamp() -> str:
+    from notes_kit.typos import dictionary_path
+
+    path = dictionary_path()
+    if path is None:
+        return "none"
+    try:
+        info = path.stat()
+    except OSError:
+        return "none"
+    return f"{path}\0{info.st_size}\0{info.st_mtime_ns}"
+
+
+def run_stamp(config: Config) -> str:
+    """Everything a file's findings depend on, except the file itself."""
+    import notes_kit
+    from notes_kit.registries import registry_fingerprint
+
+    extra = [Path(p) for p in (*config.extra_venues, *config.extra_affiliations,
+                               *config.extra_terms)]
+    parts = [str(FORMAT), str(notes_kit.__version__), source_stamp(), config.fingerprint(),
+             registry_fingerprint(extra), _dictionary_stamp(), sys.implementation.cache_tag]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+class ResultCache:
+    """One run's view of the result cache: the folder of its stamp."""
+
+    def __init__(self, root: Path, stamp: str) -> None:
+        self.root = root
+        self.stamp = stamp
+        self.folder = root / stamp
+        self._pruned = False
+
+    @classmethod
+    def open(cls, config: Config) -> ResultCache | None:
+        """The cache for this config, or None when there is no cache directory at all."""
+        from notes_kit.registries import cache_dir
+
+        base = cache_dir()
+        if base is None:
+            return None
+        try:
+            stamp = run_stamp(config)
+        except Exception:  # an unreadable registry file: the lint itself will report it
+            return None
+        return cls(base / "results", stamp)
+
+    def _entry(self, path: str) -> Path:
+        name = hashlib.sha256(f"{os.path.abspath(path)}\0{path}".encode()).hexdigest()[:40]
+        return self.folder / name[:2] / f"{name}.json"
+
+    def lookup(self, path: str, data: bytes) -> list[Finding] | None:
+        """The stored findings for exactly these bytes at this path, or None."""
+        try:
+            raw = self._entry(path).read_bytes()
+        except OSError:
+            return None
+        try:
+            entry = json.loads(raw)
+            if (not isinstance(entry, dict) or entry.get("format") != FORMAT
+                    or entry.get("path") != path
+                    or entry.get("sha256") != hashlib.sha256(data).hexdigest()):
+                return None
+            return [decode(path, item) for item in entry["findings"]]
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None  # a torn or foreign entry is a miss
+
+    def store(self, path: str, data: bytes, findings: Sequence[Finding]) -> None:
+        """Write one entry atomically; silently skipped when the cache is not writable."""
+        entry = {"format": FORMAT, "path": path, "sha256": hashlib.sha256(data).hexdigest(),
+                 "findings": [encode(path, f) for f in findings]}
+        target = self._entry(path)
+        tmp = target.parent / f".tmp-{os.getpid()}-{next(_SERIAL)}"
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(json.dumps(entry, ensure_ascii=False,
+                                        separators=(",", ":")).encode("utf-8"))
+            os.replace(tmp, target)
+        except OSError:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+            return
+        if not self._pruned:
+            self._pruned = True
+            self.prune()
+
+    def prune(self, keep: int = KEEP_STAMPS) -> None:
+        """Drop the folders of all but the most recently used stamps."""
+        import shutil
+
+        try:
+            os.utime(self.folder)
+            folders = [p for p in self.root.iterdir() if p.is_dir()]
+            folders.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        except OSError:
+            return
+        for old in folders[keep:]:
+            if old.name != self.stamp:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def encode(path: str, finding: Finding) -> list[Any]:
+    """A finding as a compact JSON list; the path is left out when it is the file's own."""
+    return [None if finding.path == path else finding.path, finding.line, finding.column,
+            finding.rule, finding.message, finding.severity.value, finding.end_line,
+            finding.end_column, finding.fix.value, list(finding.suggestions)]
+
+
+def decode(path: str, item: Any) -> Finding:
+    """The inverse of encode(); TypeError or ValueError for anything malformed."""
+    where, line, column, rule, message, severity, end_line, end_column, fix, suggestions = item
+    if not isinstance(suggestions, list):
+        raise TypeError("malformed suggestions")
+    ints = (line, column, end_line, end_column)
+    texts = (rule, message, *suggestions)
+    if not all(type(n) is int for n in ints) or not all(isinstance(s, str) for s in texts):
+        raise TypeError("malformed finding")
+    if where is not None and not isinstance(where, str):
+        raise TypeError("malformed finding path")
+    return Finding(path if where is None else where, line, column, rule, message,
+                   Severity(severity), end_line, end_column, FixKind(fix), tuple(suggestions))

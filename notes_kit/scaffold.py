@@ -1,0 +1,131 @@
+"""`notes-kit new VENUE YEAR`: a new conference page (and its YAML twin) from the venue registry.
+
+The page is canonical Markdown with `TODO` placeholders where only the author
+knows the value. The placeholders are valid input, so the page converts and
+round-trips, and the checks below make the linter name each one (under the
+rule of the line it stands in: NK201 homepage, NK202 paper list, NK203
+acceptance rate) until it is filled in.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from notes_kit.findings import Finding, InputError
+
+if TYPE_CHECKING:
+    from notes_kit.model import Rate
+    from notes_kit.registries import Venue
+    from notes_kit.rules.context import Context
+
+PLACEHOLDER = "TODO"
+PLACEHOLDER_URL = f"https://{PLACEHOLDER}"
+RATE_PLACEHOLDER = f"{PLACEHOLDER}: P% (= accepted / submitted)"
+
+
+def page_text(venue: Venue, year: int) -> str:
+    """The new page, already in canonical form (`fix` leaves it unchanged)."""
+    return "\n".join([
+        f"# {venue.name} {year}", "",
+        "## Meta Info", "",
+        venue.full_name, "",
+        f"Homepage: <{PLACEHOLDER_URL}>", "",
+        "### Paper List", "",
+        f"* <{PLACEHOLDER_URL}>", "",
+        "### Acceptance Rate", "",
+        f"* {RATE_PLACEHOLDER}", "",
+        "## Papers", "",
+    ])
+
+
+def find_venue(name: str, venues: dict[str, Venue]) -> Venue | None:
+    """By slug or display name, ignoring case."""
+    wanted = name.strip().casefold()
+    for venue in venues.values():
+        if wanted in (venue.slug.casefold(), venue.name.casefold()):
+            return venue
+    return None
+
+
+def close_matches(name: str, venues: dict[str, Venue]) -> list[str]:
+    wanted = name.strip().casefold()
+    keys = {v.slug.casefold(): v.slug for v in venues.values()}
+    keys.update({v.name.casefold(): v.slug for v in venues.values()})
+    hits = difflib.get_close_matches(wanted, list(keys), n=8, cutoff=0.6)
+    return list(dict.fromkeys(keys[h] for h in hits))
+
+
+def create(venue_name: str, year: int, directory: str,
+           venues: dict[str, Venue]) -> tuple[str, str]:
+    """Write `<dir>/<slug>-<year>.md` and its `.yaml` twin; InputError, nothing written, when
+    the venue is unknown, the year is not four digits or either file exists."""
+    from notes_kit.api import to_yaml
+    from notes_kit.files import atomic_write
+
+    venue = find_venue(venue_name, venues)
+    if venue is None:
+        near = close_matches(venue_name, venues)
+        hint = f"did you mean {', '.join(near)}?" if near else "no close match"
+        raise InputError(venue_name, f"unknown venue ({hint}); add it to the venue registry "
+                         "with extra-venues")
+    if not 1000 <= year <= 9999:
+        raise InputError(str(year), "the year has four digits")
+    page = Path(directory) / f"{venue.slug}-{year}.md"
+    twin = page.with_suffix(".yaml")
+    for target in (page, twin):
+        if target.exists():
+            raise InputError(str(target), "already exists; not overwritten")
+    text = page_text(venue, year)
+    yaml_text = to_yaml(text, str(page), str(twin))
+    try:
+        page.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(str(page.parent), f"cannot create: {exc.strerror}") from None
+    atomic_write(str(page), text)
+    atomic_write(str(twin), yaml_text)
+    return str(page), str(twin)
+
+
+# -- placeholders left by `new`, reported under the rule of the line they stand in ----------
+
+
+def is_placeholder_url(url: str | None) -> bool:
+    return bool(url) and (urlsplit(url or "").hostname or "").casefold() == PLACEHOLDER.casefold()
+
+
+def check_homepage_placeholder(ctx: Context) -> Iterator[Finding]:
+    meta = ctx.parsed.page.meta if ctx.parsed else None
+    if meta is not None and is_placeholder_url(meta.homepage):
+        row = ctx.lines[meta.homepage_line - 1] if 0 < meta.homepage_line <= len(ctx.lines) else ""
+        column = row.find(PLACEHOLDER_URL) + 1 or 1
+        yield ctx.finding("NK201", meta.homepage_line, column, f"homepage is the placeholder "
+                          f"<{PLACEHOLDER_URL}> written by 'notes-kit new': put the "
+                          "conference's homepage URL here", fixable=False)
+
+
+def check_paper_list_placeholder(ctx: Context) -> Iterator[Finding]:
+    meta = ctx.parsed.page.meta if ctx.parsed else None
+    for item in meta.paper_lists if meta else []:
+        if is_placeholder_url(item.url):
+            yield ctx.finding("NK202", item.line, item.column, f"paper list is the placeholder "
+                              f"<{PLACEHOLDER_URL}>: link the accepted-papers page or the "
+                              "proceedings", fixable=False)
+
+
+def _rates(rates: list[Rate]) -> Iterator[Rate]:
+    for rate in rates:
+        yield rate
+        yield from _rates(rate.cycles)
+
+
+def check_rate_placeholder(ctx: Context) -> Iterator[Finding]:
+    meta = ctx.parsed.page.meta if ctx.parsed else None
+    for rate in _rates(meta.acceptance_rate if meta else []):
+        if rate.percent is None and PLACEHOLDER in (rate.text or "").split(":")[0]:
+            yield ctx.finding("NK203", rate.line, rate.column, "acceptance rate is a "
+                              "placeholder: write 'P% (= accepted / submitted)', e.g. "
+                              "'17.3% (= 43 / 248)', or delete the bullet", fixable=False)
