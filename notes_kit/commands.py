@@ -22,7 +22,13 @@ def _config_for(args: argparse.Namespace, paths: list[str]) -> Config:
         config = load_config(Path(args.config))
     else:
         config = discover(Path(paths[0]) if paths else Path.cwd())
-    return merge(config, select=args.select, ignore=args.ignore or (), strict=args.strict)
+    select = _split(args.select) if args.select is not None else None
+    return merge(config, select=select, ignore=_split(args.ignore or []), strict=args.strict)
+
+
+def _split(values: list[str]) -> list[str]:
+    """`--select NK1,NK2 --select NK5` -> [NK1, NK2, NK5]."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 def _read_input(name: str) -> tuple[str, str]:

@@ -260,12 +260,12 @@ def _glued(text: str, start: int, end: int) -> bool:
 _TEXT = "text"
 
 register(Rule(
-    "NK501", "misspelling", "A word in prose that codespell's dictionary lists as a misspelling.",
+    "NK501", "misspelling", "A word in prose that codespell's dictionary lists as a misspelling",
     Severity.ERROR, FixKind.UNSAFE,
     "It edits prose, and only a single-candidate correction is applied at all.",
     "* Modle state, widley used\n", "* Model state, widely used\n", _TEXT, check_spelling))
 register(Rule(
-    "NK502", "html-leftover", "HTML entities and GitBook HTML leftovers in Markdown text.",
+    "NK502", "html-leftover", "HTML entities and GitBook HTML leftovers in Markdown text",
     Severity.ERROR, FixKind.SAFE,
     "Dropping a line-end `&#x20;` or an empty heading anchor changes no visible text; "
     "HTML that carries content is only reported.",
@@ -273,22 +273,22 @@ register(Rule(
     "### Model Serving\n* Model state\n", _TEXT, check_html))
 register(Rule(
     "NK503", "whitespace", "Trailing whitespace, tabs, blank-line runs and a missing final "
-    "newline.", Severity.ERROR, FixKind.SAFE,
+    "newline", Severity.ERROR, FixKind.SAFE,
     "Whitespace carries no wording; tabs are only reported, as they change list nesting.",
     "* PKU  \n\n\n* SJTU", "* PKU\n\n* SJTU\n", _TEXT, check_whitespace))
 register(Rule(
     "NK504", "term-casing", "A well-known term (PyTorch, GitHub, NVIDIA, ...) written with "
-    "other casing.", Severity.WARNING, FixKind.UNSAFE,
+    "other casing", Severity.WARNING, FixKind.UNSAFE,
     "It edits prose: a lower-case word can be a command or package name the author meant.",
     "* Implemented in pytorch on Nvidia GPUs\n", "* Implemented in PyTorch on NVIDIA GPUs\n",
     _TEXT, check_terms))
 register(Rule(
     "NK505", "malformed-suppression", "A notes-kit suppression comment that cannot be read; "
-    "it suppresses nothing.", Severity.ERROR, FixKind.NONE,
+    "it suppresses nothing", Severity.ERROR, FixKind.NONE,
     "Only the author knows which rules the comment meant to name.",
     "<!-- notes-kit: disable -->\n", "<!-- notes-kit: disable NK501 -->\n", _TEXT))
 register(Rule(
     "NK506", "unused-suppression", "A suppression comment naming a rule that reports "
-    "nothing on the lines it covers.", Severity.WARNING, FixKind.NONE,
+    "nothing on the lines it covers", Severity.WARNING, FixKind.NONE,
     "A stale comment may still document intent; the author deletes it.",
     "<!-- notes-kit: disable-next-line NK501 -->\n* Model state\n", "* Model state\n", _TEXT))
