@@ -106,7 +106,8 @@ def render_text(stats: list[PageStats]) -> str:
     rows = [(s.venue, str(s.year), str(s.papers), str(s.topics),
              s.acceptance.text() if s.acceptance else "-", _links_text(s.links)) for s in stats]
     total = totals(stats)
-    rows.append(("Total", f"{len(stats)} pages", str(total.papers), str(total.topics),
+    pages = f"{len(stats)} page" + ("" if len(stats) == 1 else "s")
+    rows.append((f"Total ({pages})", "", str(total.papers), str(total.topics),
                  total.acceptance.text().rstrip("*") if total.acceptance else "-",
                  _links_text(total.links)))
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
@@ -114,7 +115,7 @@ def render_text(stats: list[PageStats]) -> str:
 
     def line(row: tuple[str, ...]) -> str:
         cells = [cell.rjust(w) if i in right else cell.ljust(w)
-                 for i, (cell, w) in enumerate(zip(row, widths))]
+                 for i, (cell, w) in enumerate(zip(row[:-1], widths, strict=True))]
         return "  ".join([*cells, row[-1]]).rstrip()
 
     out = [line(header), line(tuple("-" * w for w in widths) + ("-----",))]

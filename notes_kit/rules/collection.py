@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -21,6 +22,7 @@ from notes_kit.config import Config
 from notes_kit.findings import Finding, FixKind, InputError, Severity
 from notes_kit.model import Page, Paper
 from notes_kit.rules import meta as _meta  # noqa: F401  (registers NK2xx before we extend them)
+from notes_kit.rules.context import Context
 from notes_kit.rules.registry import RULES, Check, Rule, register
 
 _ESCAPE = re.compile(r"\\(.)")
@@ -57,10 +59,20 @@ class _Source:
     text: str
     page: Page
 
-    def column_of(self, line: int, needle: str) -> int:
-        rows = self.text.split("\n")
-        row = rows[line - 1] if 0 < line <= len(rows) else ""
-        return row.find(needle) + 1 if needle and needle in row else 1
+    @cached_property
+    def rows(self) -> list[str]:
+        return self.text.split("\n")
+
+    def name_columns(self, line: int, names: list[str]) -> list[int]:
+        """1-based column of each institution of an affiliation line (joined by ' & ')."""
+        row = self.rows[line - 1] if 0 < line <= len(self.rows) else ""
+        at = row.find(" & ".join(names))
+        columns = []
+        for name in names:
+            found = row.find(name, max(at, 0))
+            columns.append(found + 1 if found >= 0 else 1)
+            at = found + len(name) if found >= 0 else at
+        return columns
 
 
 def _sources(files: list[str]) -> list[_Source]:
@@ -177,12 +189,12 @@ def affiliation_spellings(sources: list[_Source], config: Config) -> Iterator[Fi
     for src in sources:
         for paper in src.page.papers():
             line = paper.affiliation_line
-            for name in (a.strip() for a in paper.affiliations):
+            names = [a.strip() for a in paper.affiliations]
+            for name, column in zip(names, src.name_columns(line, names), strict=True):
                 key = _squash(name)
                 if not key:
                     continue
                 ident = _squash(table.get(key, name))
-                column = src.column_of(line, name)
                 places[ident].setdefault(name, []).append((src.path, line, column))
     for ident, spellings in sorted(places.items()):
         if len(spellings) < 2:
@@ -223,7 +235,8 @@ def collection_findings(files: list[str], config: Config) -> list[Finding]:
     sources = _sources(files)
     if not sources:
         return []
-    checks = {"NK701": lambda: duplicate_papers(sources),
+    checks: dict[str, Callable[[], Iterator[Finding]]] = {
+              "NK701": lambda: duplicate_papers(sources),
               "NK702": lambda: shared_urls(sources),
               "NK703": lambda: stale_twins(sources),
               "NK404": lambda: affiliation_spellings(sources, config)}
@@ -264,10 +277,16 @@ def _extend(rule_id: str, extra: Check) -> None:
     """Add a check to a rule registered by another module, keeping its id and metadata."""
     from dataclasses import replace
 
-    from notes_kit.rules.common import chain
-
     rule = RULES[rule_id]
-    RULES[rule_id] = replace(rule, check=chain(rule.check, extra) if rule.check else extra)
+    base = rule.check
+
+    def check(ctx: Context) -> Iterator[Finding]:
+        if base is not None:
+            yield from base(ctx)
+        yield from extra(ctx)
+
+    check.__name__ = f"check_{rule_id}"
+    RULES[rule_id] = replace(rule, check=check)
 
 
 # The `TODO` placeholders of `notes-kit new` (scaffold.py) are reported under the rule of the
