@@ -62,9 +62,18 @@ class MetaReader:
         self.sub: str | None = None  # the `###` subsection being read
         self.lead = 0  # indentation of the paragraph line being read
         self.next: Block | None = None  # the block after the one being read
+        self.kept: list[tuple[Block, str, bool]] = []  # raw blocks: why, whether to report
+        self.placed = 0  # last source line of content placed in the model
+        self.rank = 0  # 1 homepage, 2 paper list, 3 acceptance rate: the rendered order
 
     def read(self, body: list[Block]) -> tuple[int, bool] | None:
         """Fill self.meta; return (index, explicit) where Papers content starts, if it does."""
+        try:
+            return self._read(body)
+        finally:
+            self._finish()
+
+    def _read(self, body: list[Block]) -> tuple[int, bool] | None:
         for index, block in enumerate(body):
             self.next = body[index + 1] if index + 1 < len(body) else None
             if block.kind == "heading" and block.level == 3:
@@ -72,6 +81,7 @@ class MetaReader:
                 if name == "papers":
                     return index, True
                 if name in ("paper list", "paper lists"):
+                    self._order(2, block.line, "'### Paper List'")
                     self._subheading(block, "paper list", "Paper List")
                 elif name == "acceptance rate":
                     self._subheading(block, "acceptance rate", "Acceptance Rate")
@@ -97,9 +107,29 @@ class MetaReader:
 
     def _keep(self, block: Block, why: str, report: bool = True) -> None:
         self.meta.raw.append(self.b.raw(block))
-        if report:
-            self.b.report("NK105", block.line, 1, f"{why} (kept at the end of Meta Info)",
-                          FixKind.SAFE, Severity.WARNING)
+        self.kept.append((block, why, report))
+
+    def _finish(self) -> None:
+        """Kept content is rendered at the end of Meta Info: it moves (a safe fix) only when
+        placed content follows it."""
+        for block, why, report in self.kept:
+            if self.placed > block.line:
+                self.b.report("NK105", block.line, 1, f"{why or 'content kept verbatim'} "
+                              "(moves to the end of Meta Info)", FixKind.SAFE, Severity.WARNING)
+            elif report:
+                self.b.report("NK105", block.line, 1, f"{why} (kept verbatim)",
+                              severity=Severity.WARNING)
+
+    def _place(self, line: int, rank: int = 0) -> None:
+        self.placed = max(self.placed, line)
+        self.rank = max(self.rank, rank)
+
+    def _order(self, rank: int, line: int, what: str) -> None:
+        """Meta Info reads Homepage, Paper List, Acceptance Rate: anything else is moved."""
+        if rank < self.rank:
+            self.b.report("NK102", line, 1, f"{what} moves up: Meta Info reads Homepage, Paper "
+                          "List, Acceptance Rate in this order", FixKind.SAFE)
+        self._place(line, rank)
 
     def _paragraph(self, block: Block) -> None:
         lines = block.text.split("\n")
@@ -119,6 +149,7 @@ class MetaReader:
         if label == "Homepage" and bare_url(rest) and meta.homepage is None:
             url, style = bare_url(rest) or ("", "")
             meta.homepage, meta.homepage_line = url, line + b.offset
+            self._order(1, line, "'Homepage:'")
             self._style(style, line, self.lead + text.find(rest) + 1, url)
             return True
         if label.lower() == "homepage":  # a second or broken one: NK201 reports it
@@ -129,6 +160,7 @@ class MetaReader:
             rate.line, rate.column = line + b.offset, self.lead + text.find(rest) + 1
             meta.acceptance_rate.append(rate)
             meta.rate_line = line + b.offset
+            self._place(line, 3)
             b.report("NK203", line, 1, "acceptance rate belongs under a '### Acceptance Rate' "
                      "heading", FixKind.SAFE)
             self._rate_form(canonical, line, rate.column)
@@ -137,6 +169,7 @@ class MetaReader:
             url, style = bare_url(rest) or ("", "")
             keep = None if label.lower() in LIST_LABELS else label
             meta.paper_lists.append(PaperList(url, keep, line=line + b.offset))
+            self._place(line, 2)
             b.report("NK202", line, 1, f"'{label}:' inline; the canonical form is a "
                      "'### Paper List' heading with bullets", FixKind.SAFE)
             self._style(style, line, self.lead + text.find(rest) + 1, url)
@@ -146,6 +179,7 @@ class MetaReader:
             rate.line, rate.column = line + b.offset, self.lead + 1
             meta.acceptance_rate.append(rate)
             meta.rate_line = meta.rate_line or line + b.offset
+            self._place(line, 3)
             self._rate_form(canonical, line, self.lead + 1)
             return True
         if label.lower() in LIST_LABELS and not rest and line == block.end \
@@ -157,6 +191,7 @@ class MetaReader:
         if not labelled and meta.full_name is None and not meta.homepage and alone \
                 and self.sub is None and "<" not in text and "](" not in text:
             meta.full_name = text
+            self._place(line)
             return True
         return False
 
@@ -209,6 +244,7 @@ class MetaReader:
                 continue
             self.meta.paper_lists.append(PaperList(url, label, line=item.line + self.b.offset,
                                                    column=item.column))
+            self._place(item.line, 2)
             if PARENS_LABEL.match(item.text.strip()):
                 self.b.report("NK202", item.line, item.column, f"write the label as '{label}: "
                               "<url>'", FixKind.SAFE)
@@ -236,4 +272,5 @@ class MetaReader:
                 continue
             rate.cycles = self._rate_items(nested)
             rates.append(rate)
+            self._place(item.line, 3)
         return rates

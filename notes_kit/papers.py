@@ -54,8 +54,12 @@ class PaperReader:
             paper.links.append(Link(label, tail.url, line=item.line + b.offset, column=column))
         self._paper_first(paper, item)
         as_written = [(tail.label, tail.url) for tail in line.links]
-        if line.links and line.tail != canonical_tail(as_written):
-            column = item.column + len(line.title) + len(line.tail) - len(line.tail.lstrip())
+        canonical = canonical_tail(as_written)
+        if line.links and line.tail != canonical:
+            # point at the first character that differs from the canonical form
+            pairs = zip(line.tail, canonical, strict=False)
+            differs = next((i for i, (a, c) in enumerate(pairs) if a != c), len(canonical))
+            column = item.column + len(line.title) + differs
             b.report("NK301", item.line, column, "links are written '\\[[Label](url)]', one "
                      "per bracket, separated by single spaces", FixKind.SAFE)
         kids = self._children(item)

@@ -76,6 +76,16 @@ def conference_title(blocks: list[Block]) -> tuple[Block, str, int] | None:
     return None
 
 
+def _tidy(text: str) -> str:
+    """Raw blocks get the line-level safe fixes `fix` applies (a trailing `&#x20;` or
+    spaces go), so converting a page gives the same text as fixing it."""
+    from notes_kit.textfix import code_lines, fix_line
+
+    lines = text.split("\n")
+    code = code_lines(lines)
+    return "\n".join(line if i in code else fix_line(line) for i, line in enumerate(lines))
+
+
 def _paper_shaped(item: Block) -> bool:
     """A bullet without links that still reads as a paper: its first child is an affiliation."""
     from notes_kit.papers import looks_like_affiliation
@@ -99,7 +109,8 @@ class _Builder:
                                      end_column=end_column, fix=fix, suggestions=suggestions))
 
     def raw(self, block: Block, dedent: int = 0) -> Raw:
-        return Raw(source_of(block, self.lines, dedent), block.line + self.offset, dedent + 1)
+        return Raw(_tidy(source_of(block, self.lines, dedent)), block.line + self.offset,
+                   dedent + 1)
 
     def build(self, blocks: list[Block]) -> Page:
         found = conference_title(blocks)
@@ -238,15 +249,25 @@ class _Builder:
                 self.report("NK105", item.line, 1, "list item without text")
                 continue
             sub = [c for c in item.children if c.kind == "list"]
-            kids = [i for s in sub for i in s.children]
-            if not is_paper_item(item) and kids and len(sub) == len(item.children) and (
+            kids = [i for s in sub for i in s.children if i.level]
+            if not is_paper_item(item) and kids and item.children[0].kind == "list" and (
                     any(is_paper_item(k) for k in kids) or all(_paper_shaped(k) for k in kids)):
-                group = Group(item.text, line=item.line + self.offset, column=item.column)
-                for kid in kids:
-                    group.papers.append(reader.read(kid))
-                topic.papers.append(group)
+                topic.papers.append(self._group(item, reader))
             else:
                 topic.papers.append(reader.read(item))
+
+    def _group(self, item: Block, reader: PaperReader) -> Group:
+        """Paper bullets under a text-only bullet; anything else among them stays raw."""
+        group = Group(item.text, line=item.line + self.offset, column=item.column)
+        for child in item.children:
+            for kid in child.children if child.kind == "list" else [child]:
+                if kid.kind == "item" and kid.level:
+                    group.papers.append(reader.read(kid))
+                else:
+                    group.papers.append(self.raw(kid, item.indent))
+                    self.report("NK105", kid.line, 1, "content the model cannot place in a "
+                                f"group ({'empty bullet' if kid.kind == 'item' else kid.kind})")
+        return group
 
     def _acronyms(self, section: Section, body: list[Block]) -> None:
         for block in body:

@@ -51,9 +51,13 @@ def check_separators(ctx: Context) -> Iterator[Finding]:
         if _TRAILING.search(joined) and paper.affiliations[-1].strip() not in known:
             yield ctx.finding("NK402", line, start + len(joined) - 1,
                               "trailing punctuation after the affiliations")
-        if any(not a.strip() or a != a.strip() for a in paper.affiliations):
-            yield ctx.finding("NK402", line, start, "empty institution "
-                              "or stray spaces around ' & '")
+        offset = 0
+        for name in paper.affiliations:
+            if not name.strip() or name != name.strip():
+                yield ctx.finding("NK402", line, start + offset, "empty institution "
+                                  "or stray spaces around ' & '")
+                break
+            offset += len(name) + 3
 
 
 def check_aliases(ctx: Context) -> Iterator[Finding]:
@@ -72,8 +76,9 @@ def check_aliases(ctx: Context) -> Iterator[Finding]:
 register(Rule(
     "NK401", "affiliation-missing", "The first child bullet of every paper is its affiliation "
     "line", Severity.ERROR, FixKind.NONE, "Only the author knows the affiliations.",
-    "* Title \\[[Paper](https://a.org/p)]\n  * Some note.",
-    "* Title \\[[Paper](https://a.org/p)]\n  * PKU & ByteDance\n  * Some note.",
+    "* Title \\[[Paper](https://a.org/p)]\n  * Route the work of a failed server to its peers.",
+    "* Title \\[[Paper](https://a.org/p)]\n  * PKU & ByteDance\n"
+    "  * Route the work of a failed server to its peers.",
     "conference", check_missing))
 register(Rule(
     "NK402", "affiliation-separator", "Institutions are joined by ' & ', with no trailing "

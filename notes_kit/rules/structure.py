@@ -54,9 +54,10 @@ register(Rule(
     "# Sosp 2024    (in conferences/sosp-2023.md)", "# SOSP 2024    (in conferences/sosp-2024.md)",
     "conference", check_title))
 register(Rule(
-    "NK102", "meta-info-section", "'## Meta Info' is present, once, as the first section",
-    Severity.ERROR, FixKind.SAFE,
-    "Inserting the missing heading above Meta Info content changes structure, never wording.",
+    "NK102", "meta-info-section", "'## Meta Info' is present, once, as the first section, "
+    "and reads Homepage, Paper List, Acceptance Rate in this order", Severity.ERROR, FixKind.SAFE,
+    "Inserting the missing heading or moving Meta Info and its parts up changes structure, "
+    "never wording; a second Meta Info is only reported.",
     "# SIGCOMM 2007\n\nHomepage: <https://...>", "# SIGCOMM 2007\n\n## Meta Info\n\n"
     "Homepage: <https://...>", "conference", from_parser("NK102")))
 register(Rule(
@@ -71,8 +72,9 @@ register(Rule(
     "### Papers", "## Papers", "conference", from_parser("NK104")))
 register(Rule(
     "NK105", "unplaced-content", "Content outside the known sections and bullets (kept verbatim)",
-    Severity.WARNING, FixKind.NONE,
-    "Such content is carried verbatim as a raw block; only its place in Meta Info may move.",
+    Severity.WARNING, FixKind.SAFE,
+    "Such content is carried verbatim as a raw block; the only fix moves lines Meta Info "
+    "cannot place to its end.",
     "## Papers\n\n### Storage\n\nSome paragraph between papers.",
     "## Papers\n\n### Storage\n\n* Title \\[[Paper](https://...)]", "conference",
     from_parser("NK105")))

@@ -29,19 +29,20 @@ def position(data: Any, where: list[Any], key: str | None = None) -> tuple[int, 
 
     The deepest node that exists is used: a missing key points at its parent mapping.
     """
-    lc = getattr(data, "lc", None)
+    lc: Any = getattr(data, "lc", None)
     line, column = (lc.line + 1, lc.col + 1) if lc is not None else (1, 1)
-    node = data
-    for key in where:
+    node: Any = data
+    for step in where:
         lc = getattr(node, "lc", None)
         try:
-            pos = lc.value(key) if isinstance(node, dict) else lc.item(key)
-            node = node[key]
+            pos = lc.value(step) if isinstance(node, dict) else lc.item(step)
+            node = node[step]
         except (KeyError, IndexError, TypeError, AttributeError):
             break
         line, column = pos[0] + 1, pos[1] + 1
-    if key is not None and isinstance(node, dict) and key in node:
-        pos = node.lc.key(key)
+    lc = getattr(node, "lc", None)
+    if key is not None and lc is not None and isinstance(node, dict) and key in node:
+        pos = lc.key(key)
         line, column = pos[0] + 1, pos[1] + 1
     return line, column
 

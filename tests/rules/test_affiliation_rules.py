@@ -1,0 +1,88 @@
+"""NK401-NK403: the affiliation line, from the fixture folders and direct cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import (
+    FIXTURES,
+    Case,
+    cases,
+    check_findings,
+    check_fix,
+    check_good,
+    check_seed,
+    check_unfixable,
+    good_pages,
+    lint_rule,
+    read,
+)
+
+from notes_kit.config import Config
+from notes_kit.engine import fix, lint, replace_spans
+from notes_kit.findings import FixKind, Severity
+
+CASES = cases("NK4")
+FIXABLE = [c for c in CASES if c.fixed]
+UNFIXABLE = [c for c in CASES if not c.fixed]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_findings(case: Case) -> None:
+    check_findings(case)
+
+
+@pytest.mark.parametrize("page", good_pages("NK4"), ids=lambda p: p.parent.name)
+def test_good_page(page: Path) -> None:
+    check_good(page)
+
+
+@pytest.mark.parametrize("case", FIXABLE, ids=str)
+def test_fix(case: Case) -> None:
+    check_fix(case)
+
+
+@pytest.mark.parametrize("case", UNFIXABLE, ids=str)
+def test_unfixable_findings_survive_fix(case: Case) -> None:
+    check_unfixable(case)
+
+
+def test_seed_is_clean() -> None:
+    check_seed("NK4")
+
+
+def test_alias_spans_are_exact() -> None:
+    """The unsafe fix replaces [column, end_column) with the single suggestion."""
+    path = FIXTURES / "NK403" / "bad.md"
+    text = read(path)
+    found = lint_rule(text, path, "NK403")
+    lines = text.split("\n")
+    spans = [(lines[f.line - 1][f.column - 1 : f.end_column - 1], f.suggestions) for f in found]
+    assert spans == [("Georgia Tech", ("GaTech",)), ("Peking University", ("PKU",)),
+                     ("Georgia Institute of Technology", ("GaTech",)),
+                     ("Peking University", ("PKU",))]
+    assert {(f.severity, f.fix) for f in found} == {(Severity.WARNING, FixKind.UNSAFE)}
+    assert replace_spans(text, found) == read(FIXTURES / "NK403" / "fixed.md")
+
+
+def test_separator_findings_have_no_fix() -> None:
+    path = FIXTURES / "NK402" / "bad.md"
+    assert not any(f.fixable for f in lint_rule(read(path), path, "NK402"))
+
+
+def test_user_registry_extends_aliases(tmp_path: Path) -> None:
+    extra = tmp_path / "affiliations.yaml"
+    extra.write_text("affiliations:\n  - name: IST Austria\n"
+                     "    aliases: [Institute of Science and Technology Austria]\n",
+                     encoding="utf-8")
+    text = read(FIXTURES / "NK401" / "good.md").replace(
+        "  * Stanford\n", "  * Institute of Science and Technology Austria\n")
+    config = Config(extra_affiliations=(str(extra),), root=str(tmp_path))
+    # without the registry entry the ' and ' looks like a separator
+    assert [f.rule for f in lint_rule(text, "sosp-2024.md", "NK402")] == ["NK402"]
+    # a registry name is not split at its ' and '; the alias is rewritten on request
+    assert [f.rule for f in lint(text, "sosp-2024.md", config)] == ["NK403"]
+    result = fix(text, "sosp-2024.md", config, unsafe=True)
+    assert [(f.rule, f.suggestions) for f in result.changes] == [("NK403", ("IST Austria",))]
+    assert "  * IST Austria\n" in result.text
