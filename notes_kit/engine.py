@@ -4,9 +4,13 @@ suppressions, and compute fixes. Pure functions over text; the CLI does the I/O.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from notes_kit.config import Config
 from notes_kit.findings import Finding, FixKind, InputError
+
+if TYPE_CHECKING:
+    from notes_kit.rules.context import Context
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -46,12 +50,59 @@ def lint(text: str, path: str = "<string>", config: Config | None = None) -> lis
             continue
         ran.add(rule.id)
         findings.extend(rule.check(ctx))
+    if ctx.parsed is not None and config.enabled("NK503", path):
+        findings.extend(layout_findings(ctx, findings))
     suppressions, malformed = parse_suppressions(text, path, "yaml" if ctx.kind == "yaml"
                                                  else "markdown")
     kept = apply(findings, suppressions, active=lambda rule_id: rule_id in ran)
     kept.extend(malformed)
     return sorted(f for f in kept if f.rule in ("NK505", "NK506") or
                   config.enabled(f.rule, path))
+
+
+def layout_findings(ctx: Context, findings: list[Finding]) -> list[Finding]:
+    """NK503 for what re-rendering would change that no fixable finding covers (blank lines,
+    indentation, bullet markers), so `fix(P) == P` exactly when nothing fixable is reported."""
+    import difflib
+
+    from notes_kit.render import render_page
+
+    assert ctx.parsed is not None
+    canonical = render_page(ctx.parsed.page, ctx.config.link_style)
+    if canonical == ctx.text:
+        return []
+    source, target = ctx.text.split("\n"), canonical.split("\n")
+    recorded = [*findings, *ctx.parsed.findings]  # parser variants count even when unselected
+    covered = {line for f in recorded if f.fixable for line in range(f.line, f.end[0] + 1)}
+    covered |= _text_fixed_lines(source)
+    extra: list[Finding] = []
+    matcher = difflib.SequenceMatcher(None, source, target)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        lines = set(range(max(i1 - 1, 1), i2 + 3))  # the hunk and the lines around it
+        if lines & covered:
+            continue
+        removed, added = source[i1:i2], target[j1:j2]
+        if removed and not any(s.strip() for s in removed) and not added:
+            what = "blank line inside a list or block: the canonical form has none here"
+        elif added and not any(s.strip() for s in added) and not removed:
+            what = "missing blank line between blocks"
+        else:
+            what = "layout differs from the canonical form (indentation or bullet markers)"
+        extra.append(ctx.finding("NK503", min(i1 + 1, len(source)), 1, what))
+        covered |= lines
+    return extra
+
+
+def _text_fixed_lines(lines: list[str]) -> set[int]:
+    """1-based lines the line-level fixer changes (NK502/NK503 report those themselves)."""
+    from notes_kit.textfix import fix_line
+
+    changed = {n for n, line in enumerate(lines, 1) if fix_line(line) != line}
+    changed |= {n for n in range(2, len(lines) + 1)
+                if not lines[n - 1].strip() and not lines[n - 2].strip()}
+    return changed
 
 
 def _applies(scope: str, ctx: object) -> bool:

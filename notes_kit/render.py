@@ -33,8 +33,8 @@ def bare_link(url: str, style: str = "autolink") -> str:
 
 
 def render_page(page: Page, link_style: str = "autolink") -> str:
-    chunks: list[list[str]] = [[raw.text] for raw in page.preamble]
-    chunks.append([f"# {page.venue} {page.year}"])
+    chunks: list[list[str]] = [[f"# {page.venue} {page.year}"]]
+    chunks.extend([raw.text] for raw in page.preamble)  # what stood between title and sections
     if page.meta is not None:
         chunks.extend(_meta(page.meta, link_style))
     for section in page.sections:
@@ -105,7 +105,7 @@ def _runs(items: list, render: object) -> list[list[str]]:  # type: ignore[type-
     chunks: list[list[str]] = []
     current: list[str] = []
     for item in items:
-        if isinstance(item, Raw) and not _is_bullet(item):
+        if isinstance(item, Raw) and not _is_bullet(item) and not _is_directive(item):
             if current:
                 chunks.append(current)
                 current = []
@@ -117,6 +117,13 @@ def _runs(items: list, render: object) -> list[list[str]]:  # type: ignore[type-
     if current:
         chunks.append(current)
     return chunks
+
+
+def _is_directive(raw: Raw) -> bool:
+    """A one-line suppression comment stays where it stands, right above what it covers."""
+    from notes_kit.suppress import is_directive
+
+    return "\n" not in raw.text and is_directive(raw.text)
 
 
 def _is_bullet(raw: Raw) -> bool:
@@ -146,7 +153,8 @@ def _paper(paper: Paper, depth: int) -> list[str]:
         lines.extend(_bullet(" & ".join(paper.affiliations), depth + 1))
     for tag in paper.tags:
         lines.extend(_bullet(tag, depth + 1))
-    _children(lines, paper.notes, lambda n: _note(n, depth + 1))
+    _children(lines, paper.notes, lambda n: _note(n, depth + 1),
+              after_text=not paper.affiliations and not paper.tags)
     return lines
 
 
@@ -158,12 +166,15 @@ def _note(note: NoteItem, depth: int) -> list[str]:
     return lines
 
 
-def _children(lines: list[str], items: list[Any], render: Callable[[Any], list[str]]) -> None:
+def _children(lines: list[str], items: list[Any], render: Callable[[Any], list[str]],
+              after_text: bool = True) -> None:
     """Append nested items; a raw block that is not a bullet stands between blank lines,
-    or it would continue the bullet above it (and an HTML block would swallow the next one)."""
+    or it would continue the bullet above it (and an HTML block would swallow the next one).
+    An empty bullet cannot interrupt its parent's text either: a blank line goes first."""
     for index, item in enumerate(items):
-        block = isinstance(item, Raw) and not _is_bullet(item)
-        if block and lines and lines[-1]:
+        block = isinstance(item, Raw) and not _is_bullet(item) and not _is_directive(item)
+        empty = isinstance(item, Raw) and item.text in ("*", "-", "+")
+        if (block or (empty and index == 0 and after_text)) and lines and lines[-1]:
             lines.append("")
         lines.extend(render(item))
         if block and index + 1 < len(items):
