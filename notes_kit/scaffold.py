@@ -9,18 +9,13 @@ acceptance rate) until it is filled in.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
-from notes_kit.findings import Finding, InputError
+from notes_kit.findings import InputError
 
 if TYPE_CHECKING:
-    from notes_kit.model import Rate
     from notes_kit.registries import Venue
-    from notes_kit.rules.context import Context
 
 PLACEHOLDER = "TODO"
 PLACEHOLDER_URL = f"https://{PLACEHOLDER}"
@@ -52,6 +47,8 @@ def find_venue(name: str, venues: dict[str, Venue]) -> Venue | None:
 
 
 def close_matches(name: str, venues: dict[str, Venue]) -> list[str]:
+    import difflib  # only when a venue is unknown
+
     wanted = name.strip().casefold()
     keys = {v.slug.casefold(): v.slug for v in venues.values()}
     keys.update({v.name.casefold(): v.slug for v in venues.values()})
@@ -88,44 +85,3 @@ def create(venue_name: str, year: int, directory: str,
     atomic_write(str(page), text)
     atomic_write(str(twin), yaml_text)
     return str(page), str(twin)
-
-
-# -- placeholders left by `new`, reported under the rule of the line they stand in ----------
-
-
-def is_placeholder_url(url: str | None) -> bool:
-    return bool(url) and (urlsplit(url or "").hostname or "").casefold() == PLACEHOLDER.casefold()
-
-
-def check_homepage_placeholder(ctx: Context) -> Iterator[Finding]:
-    meta = ctx.parsed.page.meta if ctx.parsed else None
-    if meta is not None and is_placeholder_url(meta.homepage):
-        row = ctx.lines[meta.homepage_line - 1] if 0 < meta.homepage_line <= len(ctx.lines) else ""
-        column = row.find(PLACEHOLDER_URL) + 1 or 1
-        yield ctx.finding("NK201", meta.homepage_line, column, f"homepage is the placeholder "
-                          f"<{PLACEHOLDER_URL}> written by 'notes-kit new': put the "
-                          "conference's homepage URL here", fixable=False)
-
-
-def check_paper_list_placeholder(ctx: Context) -> Iterator[Finding]:
-    meta = ctx.parsed.page.meta if ctx.parsed else None
-    for item in meta.paper_lists if meta else []:
-        if is_placeholder_url(item.url):
-            yield ctx.finding("NK202", item.line, item.column, f"paper list is the placeholder "
-                              f"<{PLACEHOLDER_URL}>: link the accepted-papers page or the "
-                              "proceedings", fixable=False)
-
-
-def _rates(rates: list[Rate]) -> Iterator[Rate]:
-    for rate in rates:
-        yield rate
-        yield from _rates(rate.cycles)
-
-
-def check_rate_placeholder(ctx: Context) -> Iterator[Finding]:
-    meta = ctx.parsed.page.meta if ctx.parsed else None
-    for rate in _rates(meta.acceptance_rate if meta else []):
-        if rate.percent is None and PLACEHOLDER in (rate.text or "").split(":")[0]:
-            yield ctx.finding("NK203", rate.line, rate.column, "acceptance rate is a "
-                              "placeholder: write 'P% (= accepted / submitted)', e.g. "
-                              "'17.3% (= 43 / 248)', or delete the bullet", fixable=False)

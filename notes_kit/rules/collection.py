@@ -17,13 +17,12 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from notes_kit import scaffold
 from notes_kit.config import Config
 from notes_kit.findings import Finding, FixKind, InputError, Severity
 from notes_kit.model import Page, Paper
 from notes_kit.rules import meta as _meta  # noqa: F401  (registers NK2xx before we extend them)
 from notes_kit.rules.context import Context
-from notes_kit.rules.registry import RULES, Check, Rule, register
+from notes_kit.rules.registry import RULES, Rule, register
 
 _ESCAPE = re.compile(r"\\(.)")
 _EMPHASIS = re.compile(r"[*_`~]+")
@@ -174,7 +173,6 @@ def stale_twins(sources: list[_Source]) -> Iterator[Finding]:
 
 def _alias_table(config: Config) -> dict[str, str]:
     """Spelling-blind key -> canonical short name, for every alias and canonical name."""
-    from notes_kit.rules.context import Context
 
     aliases = Context("<collection>", "", config).affiliations
     table = {_squash(alias): canonical for alias, canonical in aliases.items()}
@@ -271,26 +269,3 @@ register(Rule(
     FixKind.NONE, "Run 'notes-kit sync' to rewrite the twin from the page.",
     "sosp-2024.yaml older than sosp-2024.md", "sosp-2024.yaml == to-yaml(sosp-2024.md)",
     "collection", None))
-
-
-def _extend(rule_id: str, extra: Check) -> None:
-    """Add a check to a rule registered by another module, keeping its id and metadata."""
-    from dataclasses import replace
-
-    rule = RULES[rule_id]
-    base = rule.check
-
-    def check(ctx: Context) -> Iterator[Finding]:
-        if base is not None:
-            yield from base(ctx)
-        yield from extra(ctx)
-
-    check.__name__ = f"check_{rule_id}"
-    RULES[rule_id] = replace(rule, check=check)
-
-
-# The `TODO` placeholders of `notes-kit new` (scaffold.py) are reported under the rule of the
-# line they stand in, with a message saying what to write there.
-_extend("NK201", scaffold.check_homepage_placeholder)
-_extend("NK202", scaffold.check_paper_list_placeholder)
-_extend("NK203", scaffold.check_rate_placeholder)

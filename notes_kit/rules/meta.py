@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from notes_kit.findings import Finding, FixKind, Severity
 from notes_kit.meta import format_percent
 from notes_kit.model import Rate
+from notes_kit.rules import placeholders
 from notes_kit.rules.common import chain, from_parser
 from notes_kit.rules.context import Context
 from notes_kit.rules.registry import Rule, register
@@ -158,19 +159,20 @@ register(Rule(
     "NK201", "homepage", "Meta Info has exactly one 'Homepage: <url>' with an absolute https URL",
     Severity.ERROR, FixKind.NONE, "A missing or wrong homepage needs the author's knowledge.",
     "Homepage: sigops.org/s/conferences/sosp/2024", "Homepage: <https://sigops.org/s/conferences"
-    "/sosp/2024/>", "conference", check_homepage))
+    "/sosp/2024/>", "conference", chain(check_homepage, placeholders.check_homepage_placeholder)))
 register(Rule(
     "NK202", "paper-list", "Paper lists stand under '### Paper List' as '* [Label: ]<url>' bullets",
     Severity.ERROR, FixKind.SAFE,
     "Moving an inline 'Paper list: <url>' under the heading changes form only.",
     "Paper list: [https://x.org/p](https://x.org/p)", "### Paper List\n\n* <https://x.org/p>",
-    "conference", chain(from_parser("NK202"), check_paper_list)))
+    "conference", chain(from_parser("NK202"), check_paper_list,
+                        placeholders.check_paper_list_placeholder)))
 register(Rule(
     "NK203", "acceptance-rate-format", "Acceptance rates read 'P% (= A / S)' under "
     "'### Acceptance Rate', P with one decimal", Severity.ERROR, FixKind.SAFE,
     "Spacing, the '=' and the heading are form; the numbers are kept as written.",
     "Acceptance rate: 12.70% (65 / 510)", "### Acceptance Rate\n\n12.7% (= 65 / 510)",
-    "conference", chain(from_parser("NK203"), check_decimals)))
+    "conference", chain(from_parser("NK203"), check_decimals, placeholders.check_rate_placeholder)))
 register(Rule(
     "NK204", "acceptance-rate-arithmetic", "P equals round(100*A/S, 1) and 0 < A <= S",
     Severity.ERROR, FixKind.NONE,
