@@ -19,7 +19,8 @@ def is_yaml(path: str) -> bool:
     return path.endswith(YAML_SUFFIXES)
 
 
-def make_context(text: str, path: str, config: Config):  # type: ignore[no-untyped-def]
+def make_context(text: str, path: str, config: Config) -> Context:
+    """What the rules see; `parsed` is None for Markdown that is not a conference page."""
     from notes_kit.rules.context import Context
 
     if is_yaml(path):
@@ -105,16 +106,14 @@ def _text_fixed_lines(lines: list[str]) -> set[int]:
     return changed
 
 
-def _applies(scope: str, ctx: object) -> bool:
-    kind = getattr(ctx, "kind", "markdown")
-    parsed = getattr(ctx, "parsed", None)
+def _applies(scope: str, ctx: Context) -> bool:
     if scope == "yaml":
-        return kind == "yaml"
+        return ctx.kind == "yaml"
     if scope == "text":
-        return kind == "markdown"
+        return ctx.kind == "markdown"
     if scope == "conference":
-        return kind == "markdown" and parsed is not None
-    return False
+        return ctx.kind == "markdown" and ctx.parsed is not None
+    return False  # collection rules run over several files, in runner.py
 
 
 @dataclass
