@@ -73,16 +73,16 @@ def test_separator_findings_have_no_fix() -> None:
 
 def test_user_registry_extends_aliases(tmp_path: Path) -> None:
     extra = tmp_path / "affiliations.yaml"
-    extra.write_text("affiliations:\n  - name: IST Austria\n"
-                     "    aliases: [Institute of Science and Technology Austria]\n",
+    extra.write_text("affiliations:\n  - name: IASU\n"
+                     "    aliases: [Institute of Arts and Sciences Utopia]\n",
                      encoding="utf-8")
     text = read(FIXTURES / "NK401" / "good.md").replace(
-        "  * Stanford\n", "  * Institute of Science and Technology Austria\n")
+        "  * Stanford\n", "  * Institute of Arts and Sciences Utopia\n")
     config = Config(extra_affiliations=(str(extra),), root=str(tmp_path))
     # without the registry entry the ' and ' looks like a separator
     assert [f.rule for f in lint_rule(text, "sosp-2024.md", "NK402")] == ["NK402"]
     # a registry name is not split at its ' and '; the alias is rewritten on request
     assert [f.rule for f in lint(text, "sosp-2024.md", config)] == ["NK403"]
     result = fix(text, "sosp-2024.md", config, unsafe=True)
-    assert [(f.rule, f.suggestions) for f in result.changes] == [("NK403", ("IST Austria",))]
-    assert "  * IST Austria\n" in result.text
+    assert [(f.rule, f.suggestions) for f in result.changes] == [("NK403", ("IASU",))]
+    assert "  * IASU\n" in result.text
