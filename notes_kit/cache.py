@@ -52,14 +52,24 @@ def read_regular(path: str) -> bytes | None:
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
             return None
         with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+            data = handle.read()  # read(n) would allocate n bytes up front: slow for 16 MiB
     except OSError:
         return None
     return data if len(data) <= MAX_BYTES else None
 
 
+def digest_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_digest(path: str) -> str:
+    """The digest of a regular file's bytes, or "-" when there is no such file to read."""
+    data = read_regular(path)
+    return "-" if data is None else digest_of(data)
+
+
 def source_stamp(package: Path = PACKAGE_DIR) -> str:
-    """Size and mtime of every module of the tool: an editable install changes without a version."""
+    """Size and mtime of the tool's modules and data: an editable install changes in place."""
     digest = hashlib.sha256()
     stack = [package]
     while stack:
@@ -71,23 +81,25 @@ def source_stamp(package: Path = PACKAGE_DIR) -> str:
         for entry in entries:
             if entry.is_dir() and entry.name != "__pycache__":
                 stack.append(Path(entry.path))
-            elif entry.name.endswith(".py"):
+            elif entry.is_file() and not entry.name.endswith(".pyc"):
                 info = entry.stat()
                 digest.update(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
 def _dictionary_stamp() -> str:
-    from notes_kit.typos import dictionary_path
+    """codespell's dictionary file (as typos.dictionary_path finds it, without importing typos)."""
+    from importlib.util import find_spec
 
-    path = dictionary_path()
-    if path is None:
-        return "none"
-    try:
-        info = path.stat()
-    except OSError:
-        return "none"
-    return f"{path}\0{info.st_size}\0{info.st_mtime_ns}"
+    spec = find_spec("codespell_lib")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(location) / "data" / "dictionary.txt"
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        return f"{path}\0{info.st_size}\0{info.st_mtime_ns}"
+    return "none"
 
 
 def run_stamp(config: Config) -> str:
@@ -109,6 +121,7 @@ class ResultCache:
         self.root = root
         self.stamp = stamp
         self.folder = root / stamp
+        self._prefix = str(self.folder) + os.sep  # string paths: a hit costs ~2 opens per file
         self._pruned = False
 
     @classmethod
@@ -125,31 +138,35 @@ class ResultCache:
             return None
         return cls(base / "results", stamp)
 
-    def _entry(self, path: str) -> Path:
+    def _entry(self, path: str) -> str:
         name = hashlib.sha256(f"{os.path.abspath(path)}\0{path}".encode()).hexdigest()[:40]
-        return self.folder / name[:2] / f"{name}.json"
+        return f"{self._prefix}{name[:2]}{os.sep}{name}.json"
 
-    def lookup(self, path: str, data: bytes) -> list[Finding] | None:
-        """The stored findings for exactly these bytes at this path, or None."""
+    def lookup(self, path: str, digest: str) -> list[Finding] | None:
+        """The stored findings for the bytes with this digest at this path, or None."""
         try:
-            raw = self._entry(path).read_bytes()
+            with open(self._entry(path), "rb") as handle:
+                raw = handle.read()
         except OSError:
             return None
         try:
             entry = json.loads(raw)
             if (not isinstance(entry, dict) or entry.get("format") != FORMAT
                     or entry.get("path") != path
-                    or entry.get("sha256") != hashlib.sha256(data).hexdigest()):
+                    or entry.get("sha256") != digest):
                 return None
             return [decode(path, item) for item in entry["findings"]]
         except (ValueError, TypeError, KeyError, AttributeError):
             return None  # a torn or foreign entry is a miss
 
-    def store(self, path: str, data: bytes, findings: Sequence[Finding]) -> None:
+    def store(self, path: str, digest: str, findings: Sequence[Finding]) -> None:
         """Write one entry atomically; silently skipped when the cache is not writable."""
-        entry = {"format": FORMAT, "path": path, "sha256": hashlib.sha256(data).hexdigest(),
+        entry = {"format": FORMAT, "path": path, "sha256": digest,
                  "findings": [encode(path, f) for f in findings]}
-        target = self._entry(path)
+        self._write(Path(self._entry(path)), entry)
+
+    def _write(self, target: Path, entry: dict[str, Any]) -> None:
+        """Write through a unique temporary file and rename: readers see all or nothing."""
         tmp = target.parent / f".tmp-{os.getpid()}-{next(_SERIAL)}"
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -167,6 +184,27 @@ class ResultCache:
         if not self._pruned:
             self._pruned = True
             self.prune()
+
+    def lookup_collection(self, inputs: dict[str, str]) -> list[Finding] | None:
+        """The collection findings stored for exactly these inputs (path -> digest), or None."""
+        try:
+            entry = json.loads(self._collection_entry(inputs).read_bytes())
+            if (not isinstance(entry, dict) or entry.get("format") != FORMAT
+                    or entry.get("inputs") != inputs):
+                return None
+            return [decode("", item) for item in entry["findings"]]
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return None
+
+    def store_collection(self, inputs: dict[str, str], findings: Sequence[Finding]) -> None:
+        entry = {"format": FORMAT, "inputs": inputs,
+                 "findings": [encode("", f) for f in findings]}
+        self._write(self._collection_entry(inputs), entry)
+
+    def _collection_entry(self, inputs: dict[str, str]) -> Path:
+        """One entry per set of paths: a changed file overwrites it, a new set adds one."""
+        name = hashlib.sha256("\0".join(sorted(inputs)).encode()).hexdigest()[:40]
+        return self.folder / "collection" / f"{name}.json"
 
     def prune(self, keep: int = KEEP_STAMPS) -> None:
         """Drop the folders of all but the most recently used stamps."""
@@ -190,16 +228,17 @@ def encode(path: str, finding: Finding) -> list[Any]:
             finding.end_column, finding.fix.value, list(finding.suggestions)]
 
 
+_SEVERITIES = {s.value: s for s in Severity}
+_FIXES = {f.value: f for f in FixKind}
+
+
 def decode(path: str, item: Any) -> Finding:
-    """The inverse of encode(); TypeError or ValueError for anything malformed."""
+    """The inverse of encode(); TypeError, ValueError or KeyError for anything malformed."""
     where, line, column, rule, message, severity, end_line, end_column, fix, suggestions = item
-    if not isinstance(suggestions, list):
-        raise TypeError("malformed suggestions")
-    ints = (line, column, end_line, end_column)
-    texts = (rule, message, *suggestions)
-    if not all(type(n) is int for n in ints) or not all(isinstance(s, str) for s in texts):
+    if (type(line) is not int or type(column) is not int or type(end_line) is not int
+            or type(end_column) is not int or type(rule) is not str or type(message) is not str
+            or type(suggestions) is not list or (where is not None and type(where) is not str)
+            or not all(type(s) is str for s in suggestions)):
         raise TypeError("malformed finding")
-    if where is not None and not isinstance(where, str):
-        raise TypeError("malformed finding path")
     return Finding(path if where is None else where, line, column, rule, message,
-                   Severity(severity), end_line, end_column, FixKind(fix), tuple(suggestions))
+                   _SEVERITIES[severity], end_line, end_column, _FIXES[fix], tuple(suggestions))

@@ -28,7 +28,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="notes-kit", description="Lint, convert and fix conference notes.")
     parser.add_argument("--version", action="store_true", help="print the version")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    # prog given: argparse would otherwise build a help formatter (importing shutil) to find it
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, prog=parser.prog)
 
     for name in ("lint", "fix"):
         cmd = sub.add_parser(name, help=f"{name} Markdown and YAML notes")

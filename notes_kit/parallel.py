@@ -14,54 +14,62 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
-from notes_kit.cache import ResultCache, read_regular
+from notes_kit.cache import ResultCache, digest_of, file_digest, read_regular
 from notes_kit.config import Config
 from notes_kit.findings import Finding, FixKind
 from notes_kit.runner import FileOutcome, process_file
 
 MIN_FILES = 4  # fewer files than this are not worth a process pool
-MIN_BYTES = 64 * 1024  # nor less text than this (about a third of a second of linting)
+MIN_BYTES = 64 * 1024  # nor less text than this (a few tenths of a second of linting)
 MAX_CHUNK = 32
 
 
-@dataclass(frozen=True)
 class Job:
-    """What every file of one run is processed with."""
+    """What every file of one run is processed with (a plain class: cheaper to import)."""
 
-    config: Config
-    fix: bool
-    unsafe: bool
-    cache: ResultCache | None
-    writes: bool = True  # False: nothing may be written to the cache directory
+    __slots__ = ("config", "fix", "unsafe", "cache", "writes")
+
+    def __init__(self, config: Config, fix: bool, unsafe: bool, cache: ResultCache | None,
+                 writes: bool = True) -> None:
+        self.config = config
+        self.fix = fix
+        self.unsafe = unsafe
+        self.cache = cache
+        self.writes = writes  # False: nothing may be written to the cache directory
 
 
 _JOB: Job | None = None  # the job of a worker process, set by _init
 
 
-def map_files(files: list[str], config: Config, *, fix: bool, unsafe: bool, jobs: int,
-              use_cache: bool) -> list[FileOutcome]:
-    """One outcome per file, in order. `jobs`: 0 = one process per CPU, 1 = in process.
-
-    Without the cache nothing at all is written to the cache directory (the
-    registries and the dictionary may still be read from it).
-    """
+@contextmanager
+def _cache_writes(allowed: bool) -> Iterator[None]:
+    """Without the cache, the registries and the dictionary are not written either."""
     from notes_kit.registries import allow_cache_writes
 
-    previous = None if use_cache else allow_cache_writes(False)
+    previous = None if allowed else allow_cache_writes(False)
     try:
-        job = Job(config, fix, unsafe, ResultCache.open(config) if use_cache else None, use_cache)
+        yield
+    finally:
+        if previous is not None:
+            allow_cache_writes(previous)
+
+
+def map_files(files: list[str], config: Config, *, fix: bool, unsafe: bool, jobs: int,
+              use_cache: bool) -> list[FileOutcome]:
+    """One outcome per file, in order. `jobs`: 0 = one process per CPU, 1 = in process."""
+    with _cache_writes(use_cache):
+        job = Job(config, fix, unsafe, ResultCache.open(config) if use_cache else None,
+                  use_cache)
         outcomes, todo, size = _from_cache(files, job)
         if todo:
             workers = plan_workers(jobs, len(todo), size)
             done = _run([files[i] for i in todo], job, workers)
             for index, outcome in zip(todo, done, strict=True):
                 outcomes[index] = outcome
-        return [o for o in outcomes if o is not None]
-    finally:
-        if previous is not None:
-            allow_cache_writes(previous)
+    return [o for o in outcomes if o is not None]
 
 
 def _from_cache(files: list[str], job: Job) -> tuple[list[FileOutcome | None], list[int], int]:
@@ -70,16 +78,17 @@ def _from_cache(files: list[str], job: Job) -> tuple[list[FileOutcome | None], l
     todo: list[int] = []
     size = 0
     for index, path in enumerate(files):
-        if job.cache is not None:
+        if job.cache is None:
+            size += _size(path)
+        else:
             data = read_regular(path)
             if data is not None:
-                found = job.cache.lookup(path, data)
+                digest = digest_of(data)
+                found = job.cache.lookup(path, digest)
                 if found is not None and answers(found, job.fix, job.unsafe):
-                    outcomes[index] = FileOutcome(path, found)
+                    outcomes[index] = FileOutcome(path, found, digest=digest)
                     continue
                 size += len(data)
-        else:
-            size += _size(path)
         todo.append(index)
     return outcomes, todo, size
 
@@ -118,25 +127,26 @@ def plan_workers(jobs: int, count: int, size: int) -> int:
 
 
 def work(path: str, job: Job) -> FileOutcome:
-    """Lint one file, storing a plain lint result in the cache."""
+    """Lint one file; store a plain lint result (not a fix that changed the text)."""
     data = read_regular(path)
     outcome = process_file(path, job.config, job.fix, job.unsafe, data)
-    if (job.cache is not None and data is not None and outcome.error is None
-            and outcome.fixed is None):
-        job.cache.store(path, data, outcome.findings)  # unchanged by a fix: lint findings
+    if job.cache is not None and data is not None:
+        outcome.digest = digest_of(data)
+        if outcome.error is None and outcome.fixed is None:
+            job.cache.store(path, outcome.digest, outcome.findings)
     return outcome
 
 
 def _run(paths: list[str], job: Job, workers: int) -> list[FileOutcome]:
     if workers <= 1:
         return [work(path, job) for path in paths]
-    first = work(path=paths[0], job=job)  # warms this process up before it forks
+    first = work(paths[0], job)  # warms this process up before it forks
     _warm_parser()
     return [first, *_pool_map(paths[1:], job, workers)]
 
 
 def _warm_parser() -> None:
-    """Import the parser once here, so forked workers share it (the first file may be YAML)."""
+    """Import the parser here once, so forked workers share it (the first file may be YAML)."""
     from importlib import import_module
 
     try:
@@ -173,3 +183,43 @@ def _init(job: Job) -> None:
 def _work_in_worker(path: str) -> FileOutcome:
     assert _JOB is not None, "worker used before _init"
     return work(path, _JOB)
+
+
+# -- collection rules ---------------------------------------------------------------------
+
+
+def collection_inputs(files: Sequence[str], outcomes: Sequence[FileOutcome]) -> dict[str, str]:
+    """What the collection rules read, path -> digest: the Markdown pages and their .yaml twins.
+
+    Digests the lint already took are reused. Keep this in step with
+    rules.collection: a file it reads that is missing here would go stale.
+    """
+    known = {o.path: o.digest for o in outcomes if o.digest}
+    inputs: dict[str, str] = {}
+    for path in sorted(set(files)):
+        if path.endswith((".md", ".markdown")):
+            inputs[path] = known.get(path) or file_digest(path)
+            twin = os.path.splitext(path)[0] + ".yaml"
+            inputs.setdefault(twin, known.get(twin) or file_digest(twin))
+    return inputs
+
+
+def collection_findings(files: list[str], config: Config, outcomes: Sequence[FileOutcome], *,
+                        use_cache: bool) -> list[Finding]:
+    """The collection rules over `files`; from the cache when none of their inputs changed.
+
+    Computing them parses every page again, so without this a cached run
+    would still import the parser and parse the whole collection.
+    """
+    with _cache_writes(use_cache):
+        cache = ResultCache.open(config) if use_cache else None
+        inputs = collection_inputs(files, outcomes) if cache is not None else {}
+        found = cache.lookup_collection(inputs) if cache is not None else None
+        if found is not None:
+            return found
+        from notes_kit.rules.collection import collection_findings as compute
+
+        findings = compute(files, config)
+        if cache is not None and collection_inputs(files, ()) == inputs:
+            cache.store_collection(inputs, findings)  # unless a file changed meanwhile
+        return findings

@@ -16,6 +16,7 @@ class FileOutcome:
     fixed: str | None = None  # new text when a fix changed the file
     original: str | None = None
     applied: list[Finding] = field(default_factory=list)
+    digest: str | None = None  # sha256 of the bytes linted, when the result cache read them
 
 
 @dataclass
@@ -69,9 +70,9 @@ def run_lint(paths: list[str], config: Config, *, fix: bool = False, write: bool
     for outcome in outcomes:
         _collect(outcome, result, write)
     if len(files) > 1 or any(not p.endswith((".md", ".yaml", ".yml")) for p in paths):
-        from notes_kit.rules.collection import collection_findings
+        from notes_kit.parallel import collection_findings
 
-        result.findings.extend(collection_findings(files, config))
+        result.findings.extend(collection_findings(files, config, outcomes, use_cache=use_cache))
     if changed_since:
         from notes_kit.changed import only_changed
 

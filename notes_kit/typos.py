@@ -14,35 +14,42 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from notes_kit.registries import read_cache, write_cache
 
 _FORMAT = "2"
+_MEMO_LIMIT = 200_000  # distinct tokens remembered per allow list
 _DICT: Misspellings | None = None
 
 # Spans that are not prose, blanked before words are found. Order matters:
 # a code span hides a `$` or a `<`, so it goes first.
-_SKIP = re.compile(
-    r"""
-      (?<!`)(?P<tick>`+)(?!`).+?(?<!`)(?P=tick)(?!`)   # code span
-    | \$\$.+?\$\$                                       # display math
-    | (?<![\\$])\$(?=\S)[^$\n]*?(?<=\S)\$(?!\d)         # inline math, not "$5 or $6"
-    | <!--.*?-->                                        # HTML comment
-    | \{%.*?%\}                                         # GitBook template tag
-    | <[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*>                # autolink
-    | <[\w.+-]+@[\w-]+(?:\.[\w-]+)+>                    # e-mail autolink
-    | </?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>          # HTML tag
-    | &(?:[A-Za-z][A-Za-z0-9]*|\#[0-9]+|\#[xX][0-9A-Fa-f]+);  # entity
-    | \]\((?:[^()\s]|\([^()\s]*\))*(?:\s+"[^"]*")?\)    # link target
-    | \]\[[^\]]*\]                                      # reference label
-    | \b(?:https?|ftp|file)://[^\s<>]*                  # bare URL
-    | \bwww\.[^\s<>]+
-    | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                      # e-mail address
-    """,
-    re.VERBOSE | re.DOTALL,
+_SKIP_BRANCHES = (
+    r"(?<!`)(?P<tick>`+)(?!`).+?(?<!`)(?P=tick)(?!`)",  # code span
+    r"\$\$.+?\$\$",  # display math
+    r"(?<![\\$])\$(?=\S)[^$\n]*?(?<=\S)\$(?!\d)",  # inline math, not "$5 or $6"
+    r"<!--.*?-->",  # HTML comment
+    r"\{%.*?%\}",  # GitBook template tag
+    r"<[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*>",  # autolink
+    r"<[\w.+-]+@[\w-]+(?:\.[\w-]+)+>",  # e-mail autolink
+    r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>",  # HTML tag
+    r"&(?:[A-Za-z][A-Za-z0-9]*|\#[0-9]+|\#[xX][0-9A-Fa-f]+);",  # entity
+    r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)",  # link target
+    r"\]\[[^\]]*\]",  # reference label
+    r"\b(?:https?|ftp|file)://[^\s<>]*",  # bare URL
+    r"\bwww\.[^\s<>]+",
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # e-mail address
 )
+_SKIP = re.compile("|".join(_SKIP_BRANCHES), re.DOTALL)
+# The e-mail branches start at every word character and backtrack through it:
+# text without an "@" (nearly all of it) is scanned without them, same result.
+_SKIP_NO_AT = re.compile("|".join(b for b in _SKIP_BRANCHES if "@" not in b), re.DOTALL)
+# Every branch needs one of these; a text with none of them has nothing to blank.
+_SKIP_MARKS = ("`", "$", "<", "{%", "&", "]", "://", "www.", "@")
 _TOKEN = re.compile(r"[\w'’-]+")
+_NOT_NEWLINE = re.compile(r"[^\n]")
 _EDGE = "'’_-"
 _JOINERS = str.maketrans("", "", "'’-")
 
@@ -62,38 +69,58 @@ class Typo:
         return len(self.candidates) == 1
 
 
+@lru_cache(maxsize=4096)  # NK501 and NK504 mask the same prose lines
 def prose_mask(text: str) -> str:
     """`text` with code spans, math, HTML, entities, URLs and link targets blanked.
 
     Every skipped character becomes a space (newlines stay), so offsets into the
     result are offsets into `text`: rules find words here and report them there.
     """
-    return _SKIP.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+    if not any(mark in text for mark in _SKIP_MARKS):
+        return text  # most note lines: no branch of _SKIP can match
+    return (_SKIP if "@" in text else _SKIP_NO_AT).sub(_blank_match, text)
+
+
+def _blank_match(match: re.Match[str]) -> str:
+    span = match.group()
+    return _NOT_NEWLINE.sub(" ", span) if "\n" in span else " " * len(span)
 
 
 def check_text(text: str, allow: frozenset[str] = frozenset()) -> list[Typo]:
     """Misspellings in inline Markdown prose, skipping code, math, URLs and HTML."""
     words = load_dictionary()
-    allowed = {a.casefold() for a in allow}
-    prose = prose_mask(text)
+    memo = words.token_memo(allow if isinstance(allow, frozenset) else frozenset(allow))
     found: list[Typo] = []
-    for match in _TOKEN.finditer(prose):
-        token, start = match.group(), match.start()
-        stripped = token.lstrip(_EDGE)
-        start += len(token) - len(stripped)
-        token = stripped.rstrip(_EDGE)
-        if not token or token.casefold() in allowed or not token.translate(_JOINERS).isalpha():
-            continue
-        typo = _lookup(token, start, words, allowed)
-        if typo is None and "-" in token:
-            offset = start
-            for part in token.split("-"):
-                if part and part.casefold() not in allowed:
-                    found.extend(t for t in [_lookup(part, offset, words, allowed)] if t)
-                offset += len(part) + 1
-        elif typo is not None:
-            found.append(typo)
+    for match in _TOKEN.finditer(prose_mask(text)):
+        token = match.group()
+        hits = memo.get(token)
+        if hits is None:  # notes repeat their words: each token is judged once
+            hits = memo[token] = _check_token(token, words, allow)
+        if hits:
+            at = match.start()
+            found.extend(Typo(at + t.start, at + t.end, t.word, t.candidates) for t in hits)
     return found
+
+
+def _check_token(token: str, words: Misspellings, allow: frozenset[str]) -> tuple[Typo, ...]:
+    """The misspellings in one token, at offsets into the token."""
+    allowed = {a.casefold() for a in allow}
+    stripped = token.lstrip(_EDGE)
+    start = len(token) - len(stripped)
+    token = stripped.rstrip(_EDGE)
+    if not token or token.casefold() in allowed or not token.translate(_JOINERS).isalpha():
+        return ()
+    typo = _lookup(token, start, words, allowed)
+    if typo is not None:
+        return (typo,)
+    found: list[Typo] = []
+    if "-" in token:
+        offset = start
+        for part in token.split("-"):
+            if part and part.casefold() not in allowed:
+                found.extend(t for t in [_lookup(part, offset, words, allowed)] if t)
+            offset += len(part) + 1
+    return tuple(found)
 
 
 def _lookup(
@@ -148,6 +175,8 @@ class Misspellings(Mapping[str, tuple[str, ...]]):
     def __init__(self, buckets: dict[str, str], size: int) -> None:
         self._buckets = buckets
         self._size = size
+        self._seen: dict[str, tuple[str, ...] | None] = {}  # notes repeat their words
+        self._tokens: dict[frozenset[str], dict[str, tuple[Typo, ...]]] = {}
 
     @classmethod
     def from_dict(cls, words: dict[str, tuple[str, ...]]) -> Misspellings:
@@ -157,10 +186,33 @@ class Misspellings(Mapping[str, tuple[str, ...]]):
         return cls({k: "\n" + "\n".join(v) + "\n" for k, v in lines.items()}, len(words))
 
     def __getitem__(self, key: str) -> tuple[str, ...]:
-        bucket = self._buckets.get(key[:3], "")
-        at = bucket.find(f"\n{key}->") if "\n" not in key else -1
-        if at < 0:
+        found = self.get(key)
+        if found is None:
             raise KeyError(key)
+        return tuple(found)
+
+    def token_memo(self, allow: frozenset[str]) -> dict[str, tuple[Typo, ...]]:
+        """check_text's verdict per token, for one allow list (kept with the dictionary)."""
+        memo = self._tokens.get(allow)
+        if memo is None or len(memo) > _MEMO_LIMIT:
+            memo = self._tokens[allow] = {}
+        return memo
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Without the KeyError of Mapping.get: most words looked up are not misspellings."""
+        try:
+            found = self._seen[key]
+        except KeyError:
+            found = self._seen[key] = self._find(key)
+        return default if found is None else found
+
+    def _find(self, key: str) -> tuple[str, ...] | None:
+        bucket = self._buckets.get(key[:3])
+        if bucket is None or "\n" in key:
+            return None
+        at = bucket.find(f"\n{key}->")
+        if at < 0:
+            return None
         start = at + len(key) + 3
         return tuple(bucket[start : bucket.index("\n", start)].split(","))
 

@@ -1,0 +1,93 @@
+"""Where lint time goes, measured in one process: parse, model, per-file rules, collection rules.
+
+The floor is mistletoe's full parse (block and inline) of each file. Our
+parse_page runs only mistletoe's block pass (inline source is kept verbatim)
+and builds the model; lint adds the per-file rules; the collection rules then
+parse every page again. Each stage is the best of a few rounds, the stages
+taking turns, so load from other processes disturbs them alike.
+
+    python benchmarks/breakdown.py [--runs 5] FOLDER   (prints the stages as JSON)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+
+def _forget() -> None:
+    """Drop what the spelling check remembers of earlier files, so no round sees them twice."""
+    from notes_kit import typos
+
+    typos.prose_mask.cache_clear()
+    words = typos.load_dictionary()
+    words._seen.clear()
+    words._tokens.clear()
+
+
+def _rounds(steps: Sequence[Callable[[], object]], runs: int) -> list[float]:
+    """Each step's best time over `runs` rounds, the steps taking turns (fair under load)."""
+    best = [float("inf")] * len(steps)
+    for _ in range(runs):
+        for index, step in enumerate(steps):
+            _forget()
+            start = time.perf_counter()
+            step()
+            best[index] = min(best[index], time.perf_counter() - start)
+    return best
+
+
+def breakdown(files: Sequence[Path], runs: int = 3) -> dict[str, float]:
+    """Seconds per stage for these files (the parser and rules already imported and warm)."""
+    from mistletoe.block_token import Document
+    from mistletoe.markdown_renderer import MarkdownRenderer
+
+    from notes_kit.config import Config
+    from notes_kit.engine import lint
+    from notes_kit.files import read_source
+    from notes_kit.findings import InputError
+    from notes_kit.parse import parse_page
+    from notes_kit.rules.collection import collection_findings
+
+    config = Config()
+    pages = [(str(f), read_source(str(f))) for f in files]
+    lint(pages[0][1], pages[0][0], config)  # imports, registries, dictionary
+
+    def parse() -> None:
+        for _, text in pages:
+            with MarkdownRenderer():
+                Document(text)
+
+    def model() -> None:
+        for path, text in pages:
+            try:
+                parse_page(text, path)
+            except InputError:
+                pass  # not a conference page: lint still runs the text rules
+
+    def rules() -> None:
+        for path, text in pages:
+            lint(text, path, config)
+
+    def collection() -> None:
+        collection_findings([path for path, _ in pages], config)
+
+    parsed, modelled, linted, collected = _rounds((parse, model, rules, collection), runs)
+    return {"mistletoe parse": parsed,
+            "our parse_page (mistletoe's block pass + the model)": modelled,
+            "per-file rules (lint minus parse_page)": linted - modelled,
+            "collection rules (parse every page again)": collected}
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    print(json.dumps(breakdown(sorted(args.folder.rglob("*.md")), args.runs)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""Whole-process benchmarks of notes-kit on this machine; prints a Markdown table.
+
+    python benchmarks/run.py [--quick] [--papers 10] [--sizes 10,100,1000] [--corpus DIR]
+
+(a) one page as pre-commit lints it, next to `python -c "import mistletoe"`;
+(b) lint and sync (to-yaml of every page) of the real corpus next to mistletoe's
+own parse time of the same files; (c) scaling over synthetic collections with
+--jobs 1 and 2; (d) a cached second run of the largest collection next to
+`python -c pass`. Every figure is the median of several runs (fewer for the big
+ones); peak RSS is the largest single process of a run (os.wait4). In (a) and
+(d) the commands take turns and "x floor" is the median of per-round ratios,
+which holds steadier than the times when other processes share the machine.
+
+Bytecode: notes-kit's own modules are compiled once into a private
+PYTHONPYCACHEPREFIX, as an installed package has its .pyc files, even when
+PYTHONDONTWRITEBYTECODE is set here; (a) is also shown without bytecode.
+Results go to a private NOTES_KIT_CACHE_DIR whose registry and dictionary
+caches are warmed first; "cold" means no cached lint results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gen_collection import generate  # noqa: E402
+from proc import Runner  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+PAGE = REPO / "conferences" / "sosp-2024.md"
+CORPUS = REPO.parent / "shared" / "corpus" / "awesome-papers" / "reading-notes" / "conference"
+
+
+def section_a(run: Runner, rows: list[list[str]], runs: int) -> None:
+    floor = [run.python, "-c", "import mistletoe"]
+    cold = [*run.nk, "lint", "--no-cache", str(PAGE.relative_to(REPO))]
+    warm = [*run.nk, "lint", str(PAGE.relative_to(REPO))]
+    for label, bytecode in (("", True), (", no bytecode", False)):
+        got, ratios = run.interleaved([floor, cold, warm], runs, cwd=REPO, bytecode=bytecode)
+        names = ("floor: import mistletoe", "lint one page, cold", "lint one page, cached result")
+        for name, cmd, proc, ratio in zip(names, (floor, cold, warm), got, ratios, strict=True):
+            rows.append([f"(a) {name}{label}", proc.fmt(), f"{ratio:.2f}x floor",
+                         run.show(cmd)])
+
+
+def section_b(run: Runner, rows: list[list[str]], corpus: Path, runs: int) -> None:
+    pages = sorted(corpus.rglob("*.md"))
+    run.warm(pages[0])  # --no-cache never writes the registry cache: fill it for this config
+    stages = run.json([run.python, str(HERE / "breakdown.py"), "--runs", "5", str(corpus)])
+    parse = stages["mistletoe parse"]
+    show = run.show([run.python, str(HERE / "breakdown.py"), str(corpus)])
+    rows.append([f"(b) floor: mistletoe.Document on {len(pages)} files (in process, best of 5)",
+                 f"{parse:.2f} s", "1.00x", show])
+    for name, seconds in list(stages.items())[1:]:
+        rows.append([f"(b) in process: {name}", f"{seconds:.2f} s",
+                     f"{100 * seconds / parse:.0f}% of parse", show])
+    copy = run.tmp / "corpus" / "conference"  # sync writes a .yaml twin next to each page
+    shutil.copytree(corpus, copy)
+    sync = [*run.nk, "sync", str(copy)]
+    run.once(sync)  # writes the twins; later runs convert every page and compare
+    cmds = [[run.python, "-c", "import mistletoe"],
+            *([*run.nk, "lint", "--no-cache", "--jobs", jobs, str(corpus)] for jobs in "12"),
+            sync]
+    (start_floor, *procs), _ = run.interleaved(cmds, runs)
+    names = ["lint corpus, cold, --jobs 1", "lint corpus, cold, --jobs 2",
+             "sync corpus (to-yaml of every page)"]
+    for name, cmd, proc in zip(names, cmds[1:], procs, strict=True):
+        beyond = proc.wall - start_floor.wall - parse
+        rows.append([f"(b) {name}", proc.fmt(), f"beyond parse+start-up: {beyond:.2f} s = "
+                     f"{100 * beyond / parse:.0f}% of parse", run.show(cmd)])
+
+
+def section_c(run: Runner, rows: list[list[str]], sizes: Sequence[int], papers: int,
+              runs: int, workdir: Path) -> Path:
+    largest = workdir
+    for pages in sizes:
+        made = generate(workdir / f"pages-{pages}", pages, papers, seed=pages)
+        run.warm(next(made.folder.glob("*.md")))
+        largest = made.folder
+        reps = runs if pages <= 10 else max(1, runs - 1) if pages <= 100 else 1
+        for jobs in ("1", "2"):
+            cmd = [*run.nk, "lint", "--jobs", jobs, str(made.folder)]
+            proc = run.median(cmd, reps, before=run.clear_results)
+            per = 1000 * proc.wall / made.papers
+            rows.append([f"(c) {pages} pages, {made.papers} papers "
+                         f"({made.bytes / 1e3:.0f} kB), cold, --jobs {jobs}", proc.fmt(),
+                         f"{per:.2f} ms/paper", run.show(cmd)])
+        cmd = [run.python, str(HERE / "per_file.py"), str(made.folder)]
+        proc = run.median(cmd, reps)
+        rows.append([f"(c) {pages} pages: per-file lint only, no collection rules", proc.fmt(),
+                     f"{1000 * proc.wall / made.papers:.2f} ms/paper", run.show(cmd)])
+    return largest
+
+
+def section_d(run: Runner, rows: list[list[str]], folder: Path, runs: int) -> None:
+    """The results of the last cold run of section (c) are in the cache."""
+    floor = [run.python, "-c", "pass"]
+    cmd = [*run.nk, "lint", str(folder)]
+    got, ratios = run.interleaved([floor, cmd], runs, cwd=REPO, bytecode=True)
+    rows.append(["(d) floor: python start-up", got[0].fmt(), "1.00x", run.show(floor)])
+    rows.append([f"(d) lint {folder.name}, all results cached", got[1].fmt(),
+                 f"{ratios[1]:.2f}x floor (+{got[1].wall - got[0].wall:.2f} s)", run.show(cmd)])
+
+
+def table(rows: list[list[str]]) -> str:
+    head = ["figure", "wall (median), peak RSS", "compared", "command"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
+              for row in rows]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="runs per small figure")
+    parser.add_argument("--papers", type=int, default=10, help="papers per synthetic page")
+    parser.add_argument("--sizes", default="10,100,1000", help="synthetic collection sizes")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--quick", action="store_true", help="3 runs, sizes 10,100")
+    parser.add_argument("--only", default="abcd", help="sections to run, e.g. 'a' or 'cd'")
+    args = parser.parse_args(argv)
+    sizes = [10, 100] if args.quick else [int(s) for s in args.sizes.split(",")]
+    runs = 3 if args.quick else args.runs
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="nk-bench-") as tmp:
+        run = Runner(Path(tmp))
+        rows: list[list[str]] = []
+        print(run.describe(), file=sys.stderr)
+        corpus = args.corpus if args.corpus.is_dir() else None
+        if corpus is None and "b" in args.only:
+            print(f"(b) skipped: no corpus at {args.corpus}", file=sys.stderr)
+        largest: Path | None = None
+
+        def done(name: str) -> None:
+            print(f"({name}) done at {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+        if "a" in args.only:
+            section_a(run, rows, runs)
+            done("a")
+        if "b" in args.only and corpus is not None:
+            section_b(run, rows, corpus, 3)
+            done("b")
+        if "c" in args.only:
+            largest = section_c(run, rows, sizes, args.papers, 3, Path(tmp) / "synthetic")
+            done("c")
+        if "d" in args.only and largest is not None:
+            section_d(run, rows, largest, runs)
+        print(table(rows))
+        print(f"\n{run.describe()}; total {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
