@@ -77,11 +77,11 @@ def conference_pages(paths: list[str]) -> list[str]:
 
     pages = [str(Path(p).with_suffix(".md")) if p.endswith((".yaml", ".yml")) else p
              for p in expand(paths)]
-    return list(dict.fromkeys(p for p in pages if p.endswith(".md") and _is_conference_name(p)
+    return list(dict.fromkeys(p for p in pages if p.endswith(".md") and is_conference_name(p)
                               and os.path.isfile(p)))
 
 
-def _is_conference_name(path: str) -> bool:
+def is_conference_name(path: str) -> bool:
     import re
 
     return bool(re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*-\d{4}(?:-\d+)?\.md", Path(path).name))

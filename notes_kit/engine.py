@@ -36,6 +36,12 @@ def make_context(text: str, path: str, config: Config) -> Context:
 
 def lint(text: str, path: str = "<string>", config: Config | None = None) -> list[Finding]:
     """Every enabled finding of one file, sorted; InputError for unreadable input."""
+    return lint_context(text, path, config)[0]
+
+
+def lint_context(text: str, path: str = "<string>",
+                 config: Config | None = None) -> tuple[list[Finding], Context]:
+    """lint(), and the context the rules saw (its parsed page feeds the collection rules)."""
     from notes_kit.rules.registry import all_rules
     from notes_kit.suppress import apply, parse_suppressions
 
@@ -58,7 +64,7 @@ def lint(text: str, path: str = "<string>", config: Config | None = None) -> lis
     kept = apply(findings, suppressions, active=lambda rule_id: rule_id in ran)
     kept.extend(malformed)
     return sorted(f for f in kept if f.rule in ("NK505", "NK506") or
-                  config.enabled(f.rule, path))
+                  config.enabled(f.rule, path)), ctx
 
 
 def layout_findings(ctx: Context, findings: list[Finding]) -> list[Finding]:

@@ -30,10 +30,11 @@ MAX_CHUNK = 32
 class Job:
     """What every file of one run is processed with (a plain class: cheaper to import)."""
 
-    __slots__ = ("config", "fix", "unsafe", "cache", "writes")
+    __slots__ = ("config", "fix", "unsafe", "cache", "writes", "collect")
 
     def __init__(self, config: Config, fix: bool, unsafe: bool, cache: ResultCache | None,
-                 writes: bool = True) -> None:
+                 writes: bool = True, collect: bool = False) -> None:
+        self.collect = collect  # extract the collection rules' facts while linting
         self.config = config
         self.fix = fix
         self.unsafe = unsafe
@@ -58,11 +59,11 @@ def _cache_writes(allowed: bool) -> Iterator[None]:
 
 
 def map_files(files: list[str], config: Config, *, fix: bool, unsafe: bool, jobs: int,
-              use_cache: bool) -> list[FileOutcome]:
+              use_cache: bool, collect: bool = False) -> list[FileOutcome]:
     """One outcome per file, in order. `jobs`: 0 = one process per CPU, 1 = in process."""
     with _cache_writes(use_cache):
         job = Job(config, fix, unsafe, ResultCache.open(config) if use_cache else None,
-                  use_cache)
+                  use_cache, collect)
         outcomes, todo, size = _from_cache(files, job)
         if todo:
             workers = plan_workers(jobs, len(todo), size)
@@ -129,7 +130,7 @@ def plan_workers(jobs: int, count: int, size: int) -> int:
 def work(path: str, job: Job) -> FileOutcome:
     """Lint one file; store a plain lint result (not a fix that changed the text)."""
     data = read_regular(path)
-    outcome = process_file(path, job.config, job.fix, job.unsafe, data)
+    outcome = process_file(path, job.config, job.fix, job.unsafe, data, job.collect)
     if job.cache is not None and data is not None:
         outcome.digest = digest_of(data)
         if outcome.error is None and outcome.fixed is None:
@@ -219,7 +220,8 @@ def collection_findings(files: list[str], config: Config, outcomes: Sequence[Fil
             return found
         from notes_kit.rules.collection import collection_findings as compute
 
-        findings = compute(files, config)
+        known = {o.path: o.facts for o in outcomes if o.facts is not None}
+        findings = compute(files, config, known)
         if cache is not None and collection_inputs(files, ()) == inputs:
             cache.store_collection(inputs, findings)  # unless a file changed meanwhile
         return findings

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from notes_kit.config import Config
 from notes_kit.findings import Finding, InputError
+
+if TYPE_CHECKING:
+    from notes_kit.rules.collection import PageFacts
 
 
 @dataclass
@@ -17,6 +21,7 @@ class FileOutcome:
     original: str | None = None
     applied: list[Finding] = field(default_factory=list)
     digest: str | None = None  # sha256 of the bytes linted, when the result cache read them
+    facts: PageFacts | None = None  # what the collection rules need of a conference page
 
 
 @dataclass
@@ -30,13 +35,13 @@ class RunResult:
 
 
 def process_file(path: str, config: Config, fix: bool, unsafe: bool,
-                 data: bytes | None = None) -> FileOutcome:
+                 data: bytes | None = None, collect: bool = False) -> FileOutcome:
     """Lint (and fix in memory) one file; never raises for bad input.
 
     `data`, when given, is the file's content already read (by the cache).
     """
     from notes_kit.engine import fix as fix_text
-    from notes_kit.engine import lint
+    from notes_kit.engine import lint_context
     from notes_kit.files import read_source
 
     outcome = FileOutcome(path)
@@ -49,7 +54,11 @@ def process_file(path: str, config: Config, fix: bool, unsafe: bool,
                 outcome.fixed, outcome.original = result.text, text
                 outcome.applied = result.changes
         else:
-            outcome.findings = lint(text, path, config)
+            outcome.findings, ctx = lint_context(text, path, config)
+            if collect and ctx.parsed is not None:
+                from notes_kit.rules.collection import page_facts
+
+                outcome.facts = page_facts(path, text, ctx.parsed.page)
     except InputError as exc:
         outcome.error = str(exc)
     except RecursionError:
@@ -66,10 +75,12 @@ def run_lint(paths: list[str], config: Config, *, fix: bool = False, write: bool
     files = expand(paths)
     from notes_kit.parallel import map_files
 
-    outcomes = map_files(files, config, fix=fix, unsafe=unsafe, jobs=jobs, use_cache=use_cache)
+    collect = len(files) > 1 or any(not p.endswith((".md", ".yaml", ".yml")) for p in paths)
+    outcomes = map_files(files, config, fix=fix, unsafe=unsafe, jobs=jobs, use_cache=use_cache,
+                         collect=collect)
     for outcome in outcomes:
         _collect(outcome, result, write)
-    if len(files) > 1 or any(not p.endswith((".md", ".yaml", ".yml")) for p in paths):
+    if collect:
         from notes_kit.parallel import collection_findings
 
         result.findings.extend(collection_findings(files, config, outcomes, use_cache=use_cache))

@@ -13,7 +13,6 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -23,6 +22,7 @@ from notes_kit.model import Page, Paper
 from notes_kit.rules import meta as _meta  # noqa: F401  (registers NK2xx before we extend them)
 from notes_kit.rules.context import Context
 from notes_kit.rules.registry import RULES, Rule, register
+from notes_kit.suppress import Suppressions
 
 _ESCAPE = re.compile(r"\\(.)")
 _EMPHASIS = re.compile(r"[*_`~]+")
@@ -52,42 +52,95 @@ def url_key(url: str) -> str:
     return urlunsplit((scheme, parts.netloc.lower(), path, parts.query, parts.fragment))
 
 
-@dataclass
-class _Source:
+@dataclass(frozen=True)
+class PaperFacts:
+    """What the collection rules need of one paper (not the paper itself)."""
+
+    key: str  # normalised title
+    title: str
+    line: int
+    column: int
+    links: tuple[tuple[str, str, int, int], ...]  # label, url, line, column
+    affiliation_line: int
+    affiliations: tuple[tuple[str, int], ...]  # name, 1-based column
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """A page reduced to what NK7xx/NK404 compare, so a collection run holds no page models."""
+
     path: str
-    text: str
-    page: Page
-
-    @cached_property
-    def rows(self) -> list[str]:
-        return self.text.split("\n")
-
-    def name_columns(self, line: int, names: list[str]) -> list[int]:
-        """1-based column of each institution of an affiliation line (joined by ' & ')."""
-        row = self.rows[line - 1] if 0 < line <= len(self.rows) else ""
-        at = row.find(" & ".join(names))
-        columns = []
-        for name in names:
-            found = row.find(name, max(at, 0))
-            columns.append(found + 1 if found >= 0 else 1)
-            at = found + len(name) if found >= 0 else at
-        return columns
+    papers: tuple[PaperFacts, ...]
+    meta_urls: frozenset[str]
+    suppressions: Suppressions
+    twin_stale: bool = False
 
 
-def _sources(files: list[str]) -> list[_Source]:
+def page_facts(path: str, text: str, page: Page) -> PageFacts:
+    """Extract the facts of one parsed conference page (done while it is linted)."""
+    from notes_kit.suppress import parse_suppressions
+
+    rows = text.split("\n")
+    papers = tuple(_paper_facts(paper, rows) for paper in page.papers())
+    meta = page.meta
+    urls: set[str] = set()
+    if meta is not None:
+        urls.update(url_key(item.url) for item in meta.paper_lists)
+        if meta.homepage:
+            urls.add(url_key(meta.homepage))
+    suppressions, _ = parse_suppressions(text, path, "markdown")
+    return PageFacts(path, papers, frozenset(urls), suppressions, _twin_stale(path, page))
+
+
+def _paper_facts(paper: Paper, rows: list[str]) -> PaperFacts:
+    names = [a.strip() for a in paper.affiliations]
+    columns = _name_columns(rows, paper.affiliation_line, names)
+    return PaperFacts(normalise_title(paper.title), paper.title, paper.line, paper.column,
+                      tuple((x.label, x.url, x.line, x.column) for x in paper.links),
+                      paper.affiliation_line, tuple(zip(names, columns, strict=True)))
+
+
+def _name_columns(rows: list[str], line: int, names: list[str]) -> list[int]:
+    """1-based column of each institution of an affiliation line (joined by ' & ')."""
+    row = rows[line - 1] if 0 < line <= len(rows) else ""
+    at = row.find(" & ".join(names))
+    columns = []
+    for name in names:
+        found = row.find(name, max(at, 0))
+        columns.append(found + 1 if found >= 0 else 1)
+        at = found + len(name) if found >= 0 else at
+    return columns
+
+
+def _twin_stale(path: str, page: Page) -> bool:
+    """NK703's question, asked while the page is parsed: does its `.yaml` twin differ?"""
+    from notes_kit.commands import is_conference_name, twin_of
+
+    twin = twin_of(path)
+    if not is_conference_name(path) or not Path(twin).is_file():
+        return False
+    from notes_kit.api import page_to_yaml
+
+    try:
+        expected = page_to_yaml(page, twin)
+        current = Path(twin).read_text(encoding="utf-8").replace("\r\n", "\n")
+    except (InputError, OSError, UnicodeDecodeError):
+        return False
+    return current != expected
+
+
+def read_facts(path: str) -> PageFacts | None:
+    """Facts of a file read and parsed here; None when it is not a readable conference page."""
     from notes_kit.files import read_source
     from notes_kit.parse import parse_page
 
-    found: list[_Source] = []
-    for path in sorted(set(files)):
-        if not path.endswith((".md", ".markdown")):
-            continue
-        try:
-            text = read_source(path)
-            found.append(_Source(path, text, parse_page(text, path).page))
-        except (InputError, RecursionError):
-            continue
-    return found
+    if not path.endswith((".md", ".markdown")):
+        return None
+    try:
+        text = read_source(path)
+        return page_facts(path, text, parse_page(text, path).page)
+    except (InputError, RecursionError):
+        return None
 
 
 def _where(path: str, line: int) -> str:
@@ -98,12 +151,12 @@ def _short(title: str, limit: int = 60) -> str:
     return title if len(title) <= limit else title[: limit - 3].rstrip() + "..."
 
 
-def duplicate_papers(sources: list[_Source]) -> Iterator[Finding]:
+def duplicate_papers(sources: list[PageFacts]) -> Iterator[Finding]:
     """NK701: every occurrence of a paper after its first one (by path, then line)."""
-    seen: dict[str, tuple[str, Paper]] = {}
+    seen: dict[str, tuple[str, PaperFacts]] = {}
     for src in sources:
-        for paper in src.page.papers():
-            key = normalise_title(paper.title)
+        for paper in src.papers:
+            key = paper.key
             if not key:
                 continue
             if key not in seen:
@@ -115,59 +168,36 @@ def duplicate_papers(sources: list[_Source]) -> Iterator[Finding]:
                           f"{_where(path, first.line)}", RULES["NK701"].severity)
 
 
-def _meta_urls(sources: list[_Source]) -> set[str]:
-    urls: set[str] = set()
-    for src in sources:
-        meta = src.page.meta
-        if meta is not None:
-            urls.update(url_key(item.url) for item in meta.paper_lists)
-            if meta.homepage:
-                urls.add(url_key(meta.homepage))
-    return urls
-
-
-def shared_urls(sources: list[_Source]) -> Iterator[Finding]:
+def shared_urls(sources: list[PageFacts]) -> Iterator[Finding]:
     """NK702: a paper link whose URL an earlier, differently titled paper already uses.
 
     Meta Info URLs (homepages, paper lists) and SHARED_LABELS links are not compared.
     """
-    skip = _meta_urls(sources)
-    owners: dict[str, tuple[str, Paper, str]] = {}
+    skip = set().union(*(src.meta_urls for src in sources))
+    owners: dict[str, tuple[str, PaperFacts]] = {}
     for src in sources:
-        for paper in src.page.papers():
-            key = normalise_title(paper.title)
-            for link in paper.links:
-                if link.label in SHARED_LABELS:
-                    continue
-                target = url_key(link.url)
-                if not target or target in skip:
+        for paper in src.papers:
+            for label, url, line, column in paper.links:
+                target = url_key(url)
+                if label in SHARED_LABELS or not target or target in skip:
                     continue
                 if target not in owners:
-                    owners[target] = (src.path, paper, key)
+                    owners[target] = (src.path, paper)
                     continue
-                path, owner, owner_key = owners[target]
-                if owner_key != key:
-                    yield Finding(src.path, link.line, link.column, "NK702",
-                                  f"{link.url} is also the link of '{_short(owner.title)}' "
+                path, owner = owners[target]
+                if owner.key != paper.key:
+                    yield Finding(src.path, line, column, "NK702",
+                                  f"{url} is also the link of '{_short(owner.title)}' "
                                   f"({_where(path, owner.line)})", RULES["NK702"].severity)
 
 
-def stale_twins(sources: list[_Source]) -> Iterator[Finding]:
+def stale_twins(sources: list[PageFacts]) -> Iterator[Finding]:
     """NK703: the `.yaml` twin of a `<venue>-<year>.md` page exists but says something else."""
-    from notes_kit.api import page_to_yaml
-    from notes_kit.commands import _is_conference_name, twin_of
+    from notes_kit.commands import twin_of
 
     for src in sources:
-        twin = twin_of(src.path)
-        if not _is_conference_name(src.path) or not Path(twin).is_file():
-            continue
-        try:
-            expected = page_to_yaml(src.page, twin)
-            current = Path(twin).read_text(encoding="utf-8").replace("\r\n", "\n")
-        except (InputError, OSError, UnicodeDecodeError):
-            continue
-        if current != expected:
-            yield Finding(twin, 1, 1, "NK703", f"out of date with {src.path}; run "
+        if src.twin_stale:
+            yield Finding(twin_of(src.path), 1, 1, "NK703", f"out of date with {src.path}; run "
                           f"'notes-kit sync {src.path}'", RULES["NK703"].severity)
 
 
@@ -180,15 +210,14 @@ def _alias_table(config: Config) -> dict[str, str]:
     return table
 
 
-def affiliation_spellings(sources: list[_Source], config: Config) -> Iterator[Finding]:
+def affiliation_spellings(sources: list[PageFacts], config: Config) -> Iterator[Finding]:
     """NK404: one institution written two ways; reported once per other spelling."""
     table = _alias_table(config)
     places: dict[str, dict[str, list[tuple[str, int, int]]]] = defaultdict(dict)
     for src in sources:
-        for paper in src.page.papers():
+        for paper in src.papers:
             line = paper.affiliation_line
-            names = [a.strip() for a in paper.affiliations]
-            for name, column in zip(names, src.name_columns(line, names), strict=True):
+            for name, column in paper.affiliations:
                 key = _squash(name)
                 if not key:
                     continue
@@ -212,25 +241,34 @@ def affiliation_spellings(sources: list[_Source], config: Config) -> Iterator[Fi
                           suggestions=(preferred,))
 
 
-def _suppressed(findings: list[Finding], sources: list[_Source]) -> list[Finding]:
-    from notes_kit.suppress import apply, parse_suppressions
+def _suppressed(findings: list[Finding], sources: list[PageFacts]) -> list[Finding]:
+    from notes_kit.suppress import apply
 
-    texts = {src.path: src.text for src in sources}
+    kept_by = {src.path: src.suppressions for src in sources}
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_path[finding.path].append(finding)
     kept: list[Finding] = []
     for path, group in by_path.items():
-        if path in texts:
-            suppressions, _ = parse_suppressions(texts[path], path, "markdown")
-            group = apply(group, suppressions, active=lambda _rule: False)
+        if path in kept_by:
+            group = apply(group, kept_by[path], active=lambda _rule: False)
         kept.extend(group)
     return kept
 
 
-def collection_findings(files: list[str], config: Config) -> list[Finding]:
-    """NK701-703 and NK404 over the Markdown conference pages among `files`, sorted."""
-    sources = _sources(files)
+def collection_findings(files: list[str], config: Config,
+                        known: dict[str, PageFacts] | None = None) -> list[Finding]:
+    """NK701-703 and NK404 over the Markdown conference pages among `files`, sorted.
+
+    `known` holds the facts the per-file lint already extracted; other files are
+    read and parsed here, one at a time, keeping only their facts.
+    """
+    known = known or {}
+    sources = []
+    for path in sorted(set(files)):
+        facts = known.get(path) or read_facts(path)
+        if facts is not None:
+            sources.append(facts)
     if not sources:
         return []
     checks: dict[str, Callable[[], Iterator[Finding]]] = {
