@@ -47,7 +47,12 @@ def parse_blocks(lines: list[str]) -> list[Block]:
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 4000))
     try:
-        with MarkdownRenderer():
+        with MarkdownRenderer():  # its exit resets the global token lists
+            from mistletoe import span_token
+
+            # Only block structure is read here (inline source is kept byte for byte), and
+            # mistletoe's inline pass is quadratic on unclosed links: `[a](x [a](x ...`.
+            span_token._token_types = [span_token.RawText]
             doc = Document([line + "\n" for line in lines])
     finally:
         sys.setrecursionlimit(limit)

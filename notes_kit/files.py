@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 
 from notes_kit.findings import InputError
 
@@ -67,6 +66,10 @@ def atomic_write(path: str, text: str) -> None:
             raise InputError(path, "file is read-only; not written")
     except FileNotFoundError:
         pass
+    except OSError as exc:  # a symlink loop, no permission, ...
+        raise InputError(path, f"cannot write: {_why(exc)}") from None
+    import tempfile  # only writers need it: lint stays lighter
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=".notes-kit-", suffix=".tmp", dir=folder)
     except OSError as exc:
@@ -79,9 +82,11 @@ def atomic_write(path: str, text: str) -> None:
         if mode is not None:
             os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(exc, OSError):  # disk full, target is a folder, ...: nothing written
+            raise InputError(path, f"cannot write: {_why(exc)}") from None
         raise

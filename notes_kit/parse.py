@@ -250,7 +250,9 @@ class _Builder:
                 continue
             sub = [c for c in item.children if c.kind == "list"]
             kids = [i for s in sub for i in s.children if i.level]
-            if not is_paper_item(item) and kids and item.children[0].kind == "list" and (
+            # a group opens with a paper (an affiliation line first means a link-less paper)
+            if not is_paper_item(item) and kids and item.children[0].kind == "list" and \
+                    (is_paper_item(kids[0]) or _paper_shaped(kids[0])) and (
                     any(is_paper_item(k) for k in kids) or all(_paper_shaped(k) for k in kids)):
                 topic.papers.append(self._group(item, reader))
             else:

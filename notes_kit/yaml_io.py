@@ -14,6 +14,7 @@ from notes_kit.findings import InputError
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema={}\n"
 NODE_BUDGET = 200_000
+MAX_FLOW_DEPTH = 100
 _CORE_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map",
                                                  "seq", "timestamp")}
 
@@ -25,7 +26,24 @@ def _yaml(kind: str = "rt") -> Any:
     yaml.width = 1 << 30  # never fold a line
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.allow_duplicate_keys = False
+    if yaml.Scanner is not None:
+        yaml.Scanner = _shallow(yaml.Scanner)
     return yaml
+
+
+def _shallow(base: Any) -> Any:
+    """ruamel's scanner costs O(depth) per token in nested flow collections (`[[[[...`):
+    stop at MAX_FLOW_DEPTH, long before that turns into minutes."""
+    from ruamel.yaml.scanner import ScannerError
+
+    class Shallow(base):  # type: ignore[misc]
+        def fetch_flow_collection_start(self, *args: Any, **kwargs: Any) -> None:
+            if self.flow_level >= MAX_FLOW_DEPTH:
+                raise ScannerError(None, None, f"flow collections nested deeper than "
+                                   f"{MAX_FLOW_DEPTH} levels", self.reader.get_mark())
+            super().fetch_flow_collection_start(*args, **kwargs)
+
+    return Shallow
 
 
 def schema_ref(out_path: str | None) -> str:
@@ -69,7 +87,7 @@ def load(text: str, path: str) -> Any:
         if node is None:
             raise InputError(path, "empty YAML document", 1)
         _check_nodes(node, path)
-        return yaml.load(text)
+        return yaml.constructor.construct_document(node)  # the checked node, not a re-parse
     except InputError:
         raise
     except MarkedYAMLError as exc:
