@@ -96,11 +96,11 @@ def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         twin = twin_of(page)
         try:
             expected = to_yaml(read_source(page), page, twin)
+            current = _read_twin(twin)
         except InputError as exc:
             print(f"notes-kit: {exc}", file=err)
             status = 2
             continue
-        current = Path(twin).read_text(encoding="utf-8") if Path(twin).exists() else None
         if current == expected:
             continue
         if args.check:
@@ -108,9 +108,23 @@ def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"{twin}:1: NK703 YAML twin {what}; run 'notes-kit sync'", file=out)
             status = max(status, 1)
         else:
-            atomic_write(twin, expected)
+            try:
+                atomic_write(twin, expected)
+            except InputError as exc:
+                print(f"notes-kit: {exc}", file=err)
+                status = 2
+                continue
             print(f"wrote {twin}", file=out)
     return status
+
+
+def _read_twin(twin: str) -> str | None:
+    """The twin's text, None when it does not exist; InputError when it cannot be read."""
+    from notes_kit.files import read_source
+
+    if not os.path.lexists(twin):
+        return None
+    return read_source(twin)
 
 
 def cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -149,7 +163,8 @@ def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(line, file=out)
     if args.diff:
         out.write(result.diff)
-    _report(result.findings, args.format, out)
+    if result.findings or not result.errors or args.format != "text":
+        _report(result.findings, args.format, out)  # no "All checks passed." after a refusal
     if result.errors:
         return 2
     if args.command == "fix":

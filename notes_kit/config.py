@@ -8,6 +8,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable
@@ -102,7 +103,10 @@ def _digest(name: str) -> str:
 
 def find_config(start: Path) -> Path | None:
     """Walk up from a linted file or directory: `.notes-kit.toml`, then a pyproject table."""
-    here = start.resolve()
+    try:
+        here = start.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: look from where it stands
+        here = Path(os.path.abspath(start))
     if not here.is_dir():
         here = here.parent
     for directory in (here, *here.parents):

@@ -32,6 +32,11 @@ def read_source(path: str, data: bytes | None = None) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def read_bytes(path: str) -> bytes:
+    """A regular file's bytes (at most MAX_BYTES + 1), or InputError."""
+    return _read_bytes(path)
+
+
 def _read_bytes(path: str) -> bytes:
     try:
         info = os.stat(path)

@@ -42,19 +42,23 @@ def process_file(path: str, config: Config, fix: bool, unsafe: bool,
     """
     from notes_kit.engine import fix as fix_text
     from notes_kit.engine import lint_context
-    from notes_kit.files import read_source
+    from notes_kit.files import read_bytes, read_source
 
     outcome = FileOutcome(path)
     try:
+        if data is None:
+            data = read_bytes(path)
         text = read_source(path, data)
+        endings = line_end_findings(path, data, config)
         if fix:
             result = fix_text(text, path, config, unsafe=unsafe)
             outcome.findings = result.remaining
-            if result.text != text:
+            if result.text != text or endings:
                 outcome.fixed, outcome.original = result.text, text
-                outcome.applied = result.changes
+                outcome.applied = sorted([*endings, *result.changes])
         else:
             outcome.findings, ctx = lint_context(text, path, config)
+            outcome.findings = sorted([*endings, *outcome.findings])
             if collect and ctx.parsed is not None:
                 from notes_kit.rules.collection import page_facts
 
@@ -64,6 +68,24 @@ def process_file(path: str, config: Config, fix: bool, unsafe: bool,
     except RecursionError:
         outcome.error = f"{path}: input nested too deeply"
     return outcome
+
+
+def line_end_findings(path: str, data: bytes, config: Config) -> list[Finding]:
+    """NK503 for what reading normalises away (CRLF or CR line ends, a byte order mark), so
+    `fix` writes the file back with LF line ends and no BOM."""
+    from notes_kit.findings import FixKind, Severity
+
+    if not config.enabled("NK503", path):
+        return []
+    found = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        found.append("a UTF-8 byte order mark; notes are plain UTF-8")
+    if b"\r\n" in data:
+        found.append("CRLF line ends; notes use LF")
+    elif b"\r" in data:
+        found.append("CR line ends; notes use LF")
+    return [Finding(path, 1, 1, "NK503", message, Severity.ERROR, fix=FixKind.SAFE)
+            for message in found]
 
 
 def run_lint(paths: list[str], config: Config, *, fix: bool = False, write: bool = True,

@@ -206,8 +206,6 @@ def test_output_to_a_folder_is_refused(tmp_path: Path) -> None:
     assert list(folder.iterdir()) == [] and _leftovers(tmp_path) == []
 
 
-@pytest.mark.xfail(strict=False, reason="notes_kit/commands.py cmd_sync reads the existing "
-                   "twin with Path.read_text: UnicodeDecodeError / IsADirectoryError")
 @pytest.mark.parametrize("twin_kind", ["invalid-utf8", "directory"])
 def test_sync_with_a_broken_twin_fails_cleanly(twin_kind: str, tmp_path: Path) -> None:
     folder = tmp_path / "conferences"

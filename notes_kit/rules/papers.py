@@ -12,7 +12,7 @@ from notes_kit.rules.common import chain, from_parser
 from notes_kit.rules.context import Context
 from notes_kit.rules.registry import Rule, register
 
-_TITLE_LINK = re.compile(r"\[[^\]]+\]\([^)]+\)")
+_TITLE_LINK = re.compile(r"\[[^\[\]]+\]\([^()\s]*\)")
 _DOI = re.compile(r"^https?://(?:dl\.acm\.org/doi/(?:abs/|pdf/|full/|epdf/)?|(?:dx\.)?doi\.org/)"
                   r"(?P<doi>10\.\d{4,9}/\S+)$")
 _ARXIV_PDF = re.compile(r"^https?://arxiv\.org/pdf/(?P<id>[^/?#]+?)(?:v\d+)?(?:\.pdf)?$")
