@@ -4,17 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from conftest import (
     FIXTURES,
-    Case,
-    cases,
-    check_findings,
-    check_fix,
-    check_good,
-    check_seed,
-    check_unfixable,
-    good_pages,
     lint_rule,
     read,
 )
@@ -22,34 +13,6 @@ from conftest import (
 from notes_kit.config import Config
 from notes_kit.engine import fix, lint, replace_spans
 from notes_kit.findings import FixKind, Severity
-
-CASES = cases("NK4")
-FIXABLE = [c for c in CASES if c.fixed]
-UNFIXABLE = [c for c in CASES if not c.fixed]
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_findings(case: Case) -> None:
-    check_findings(case)
-
-
-@pytest.mark.parametrize("page", good_pages("NK4"), ids=lambda p: p.parent.name)
-def test_good_page(page: Path) -> None:
-    check_good(page)
-
-
-@pytest.mark.parametrize("case", FIXABLE, ids=str)
-def test_fix(case: Case) -> None:
-    check_fix(case)
-
-
-@pytest.mark.parametrize("case", UNFIXABLE, ids=str)
-def test_unfixable_findings_survive_fix(case: Case) -> None:
-    check_unfixable(case)
-
-
-def test_seed_is_clean() -> None:
-    check_seed("NK4")
 
 
 def test_alias_spans_are_exact() -> None:

@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from conftest import (
     FIXTURES,
-    Case,
-    cases,
-    check_findings,
-    check_fix,
-    check_good,
-    check_seed,
-    check_unfixable,
-    good_pages,
     lint_rule,
     read,
 )
@@ -23,34 +14,6 @@ from conftest import (
 from notes_kit.engine import fix
 from notes_kit.findings import Severity
 from notes_kit.rules.meta import expected_percent
-
-CASES = cases("NK2")
-FIXABLE = [c for c in CASES if c.fixed]
-UNFIXABLE = [c for c in CASES if not c.fixed]
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_findings(case: Case) -> None:
-    check_findings(case)
-
-
-@pytest.mark.parametrize("page", good_pages("NK2"), ids=lambda p: p.parent.name)
-def test_good_page(page: Path) -> None:
-    check_good(page)
-
-
-@pytest.mark.parametrize("case", FIXABLE, ids=str)
-def test_fix(case: Case) -> None:
-    check_fix(case)
-
-
-@pytest.mark.parametrize("case", UNFIXABLE, ids=str)
-def test_unfixable_findings_survive_fix(case: Case) -> None:
-    check_unfixable(case)
-
-
-def test_seed_is_clean() -> None:
-    check_seed("NK2")
 
 
 def page_with_rate(rate: str) -> str:

@@ -6,14 +6,6 @@ from pathlib import Path
 
 import pytest
 from conftest import (
-    Case,
-    cases,
-    check_findings,
-    check_fix,
-    check_good,
-    check_seed,
-    check_unfixable,
-    good_pages,
     lint_rule,
     read,
 )
@@ -21,35 +13,7 @@ from conftest import (
 from notes_kit.engine import fix
 from notes_kit.findings import Severity
 
-CASES = cases("NK1")
-FIXABLE = [c for c in CASES if c.fixed]
-UNFIXABLE = [c for c in CASES if not c.fixed]
 GOOD = read(Path(__file__).resolve().parents[1] / "fixtures" / "rules" / "NK101" / "good.md")
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_findings(case: Case) -> None:
-    check_findings(case)
-
-
-@pytest.mark.parametrize("page", good_pages("NK1"), ids=lambda p: p.parent.name)
-def test_good_page(page: Path) -> None:
-    check_good(page)
-
-
-@pytest.mark.parametrize("case", FIXABLE, ids=str)
-def test_fix(case: Case) -> None:
-    check_fix(case)
-
-
-@pytest.mark.parametrize("case", UNFIXABLE, ids=str)
-def test_unfixable_findings_survive_fix(case: Case) -> None:
-    check_unfixable(case)
-
-
-def test_seed_is_clean() -> None:
-    check_seed("NK1")
-
 
 # --- NK101: the file name ------------------------------------------------------------
 

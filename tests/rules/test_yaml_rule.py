@@ -7,11 +7,6 @@ from pathlib import Path
 import pytest
 from conftest import (
     FIXTURES,
-    Case,
-    cases,
-    check_findings,
-    check_good,
-    good_pages,
     lint_rule,
     read,
 )
@@ -19,19 +14,8 @@ from conftest import (
 from notes_kit.engine import fix, lint
 from notes_kit.findings import InputError
 
-CASES = cases("NK6")
 BAD = FIXTURES / "NK601" / "bad.yaml"
 GOOD = FIXTURES / "NK601" / "good.yaml"
-
-
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_findings(case: Case) -> None:
-    check_findings(case)
-
-
-@pytest.mark.parametrize("page", good_pages("NK6"), ids=lambda p: p.parent.name)
-def test_good_page(page: Path) -> None:
-    check_good(page)
 
 
 def test_messages_name_the_value() -> None:
