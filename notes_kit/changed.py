@@ -115,12 +115,12 @@ def regions(text: str, path: str) -> _Regions | None:
         anchors.add(section.line)
         for topic in section.topics:
             anchors.add(topic.line)
-            for item in topic.papers if isinstance(topic, Topic) else []:
+            stack = list(topic.papers) if isinstance(topic, Topic) else []
+            while stack:
+                item = stack.pop()
                 anchors.add(item.line)
                 papers.extend([item] if isinstance(item, Paper) else [])
-                for sub in item.papers if isinstance(item, Group) else []:
-                    anchors.add(sub.line)
-                    papers.extend([sub] if isinstance(sub, Paper) else [])
+                stack.extend(item.papers if isinstance(item, Group) else [])
     ordered = sorted(anchors)
     for paper in papers:
         end = next(a for a in ordered if a > paper.line) - 1

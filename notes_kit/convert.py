@@ -104,8 +104,7 @@ def _topic_item(item: Paper | Group | Raw) -> Data:
     if isinstance(item, Raw):
         return _raw(item)
     if isinstance(item, Group):
-        return {"group": item.title,
-                "papers": [_raw(p) if isinstance(p, Raw) else _paper(p) for p in item.papers]}
+        return {"group": item.title, "papers": [_topic_item(p) for p in item.papers]}
     return _paper(item)
 
 
@@ -181,8 +180,7 @@ def _to_topic_item(data: Data) -> Paper | Group | Raw:
     if "raw" in data:
         return Raw(data["raw"])
     if "group" in data:
-        return Group(data["group"], [Raw(p["raw"]) if "raw" in p else _to_paper(p)
-                                     for p in data.get("papers", [])])
+        return Group(data["group"], [_to_topic_item(p) for p in data.get("papers", [])])
     return _to_paper(data)
 
 

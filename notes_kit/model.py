@@ -66,7 +66,7 @@ class Group:
     column: int = _pos()
 
 
-GroupItem = Paper | Raw
+GroupItem = Paper | Group | Raw  # groups may nest (`* LLM` > `* Inference` > papers)
 TopicItem = Paper | Group | Raw
 
 
@@ -172,5 +172,5 @@ def iter_papers(items: list[TopicItem] | list[GroupItem]) -> list[Paper]:
         if isinstance(item, Paper):
             found.append(item)
         elif isinstance(item, Group):
-            found.extend(p for p in item.papers if isinstance(p, Paper))
+            found.extend(iter_papers(item.papers))
     return found

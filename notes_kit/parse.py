@@ -94,6 +94,20 @@ def _paper_shaped(item: Block) -> bool:
     return bool(item.level) and bool(subs) and looks_like_affiliation(subs[0])
 
 
+def _is_group(item: Block, depth: int = 0) -> bool:
+    """A text-only bullet whose first child is a paper (an affiliation line first means a
+    link-less paper) or, nested, another group."""
+    if is_paper_item(item) or not item.children or item.children[0].kind != "list":
+        return False
+    kids = [i for c in item.children if c.kind == "list" for i in c.children if i.level]
+    if not kids:
+        return False
+    if depth < 8 and _is_group(kids[0], depth + 1):
+        return True
+    return (is_paper_item(kids[0]) or _paper_shaped(kids[0])) and (
+        any(is_paper_item(k) for k in kids) or all(_paper_shaped(k) for k in kids))
+
+
 class _Builder:
     def __init__(self, path: str, lines: list[str], offset: int) -> None:
         self.path = path
@@ -248,12 +262,7 @@ class _Builder:
                 topic.papers.append(self.raw(item))
                 self.report("NK105", item.line, 1, "list item without text")
                 continue
-            sub = [c for c in item.children if c.kind == "list"]
-            kids = [i for s in sub for i in s.children if i.level]
-            # a group opens with a paper (an affiliation line first means a link-less paper)
-            if not is_paper_item(item) and kids and item.children[0].kind == "list" and \
-                    (is_paper_item(kids[0]) or _paper_shaped(kids[0])) and (
-                    any(is_paper_item(k) for k in kids) or all(_paper_shaped(k) for k in kids)):
+            if _is_group(item):
                 topic.papers.append(self._group(item, reader))
             else:
                 topic.papers.append(reader.read(item))
@@ -263,7 +272,9 @@ class _Builder:
         group = Group(item.text, line=item.line + self.offset, column=item.column)
         for child in item.children:
             for kid in child.children if child.kind == "list" else [child]:
-                if kid.kind == "item" and kid.level:
+                if kid.kind == "item" and kid.level and _is_group(kid):
+                    group.papers.append(self._group(kid, reader))
+                elif kid.kind == "item" and kid.level:
                     group.papers.append(reader.read(kid))
                 else:
                     group.papers.append(self.raw(kid, item.indent))

@@ -136,14 +136,14 @@ def _topic(topic: Topic) -> list[list[str]]:
     return chunks
 
 
-def _topic_item(item: Paper | Group | Raw) -> list[str]:
+def _topic_item(item: Paper | Group | Raw, depth: int = 0) -> list[str]:
     if isinstance(item, Group):
-        lines = _bullet(item.title, 0)
-        _children(lines, item.papers, lambda p: _paper(p, 1) if isinstance(p, Paper)
-                  else _raw(p, 1))
+        lines = _bullet(item.title, depth)
+        _children(lines, item.papers, lambda p: _topic_item(p, depth + 1))
         return lines
-    assert isinstance(item, Paper)
-    return _paper(item, 0)
+    if isinstance(item, Raw):
+        return _raw(item, depth)
+    return _paper(item, depth)
 
 
 def _paper(paper: Paper, depth: int) -> list[str]:

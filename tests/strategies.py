@@ -143,8 +143,12 @@ raw_between_papers = st.one_of(raw_blocks, st.just(Raw("*")))
 
 
 @st.composite
-def groups(draw: st.DrawFn) -> Group:
-    first = draw(st.one_of(linked_papers, papers))  # a link-less paper has an affiliation
+def groups(draw: st.DrawFn, depth: int = 2) -> Group:
+    """A group opens with a paper or, nested up to `depth` levels, with another group."""
+    openers = [linked_papers, papers]  # a link-less paper has an affiliation
+    if depth > 1:
+        openers.append(groups(depth - 1))
+    first = draw(st.one_of(*openers))
     rest = draw(st.lists(st.one_of(papers, papers, raw_between_papers), max_size=2))
     return Group(draw(plain_text), [first, *rest])
 
