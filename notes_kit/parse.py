@@ -52,6 +52,11 @@ def parse_page(text: str, path: str = "<string>") -> Parsed:
     lines = body.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    if any("\t" in line for line in lines):
+        from notes_kit.textfix import code_lines, expand_indent
+
+        code = code_lines(lines)
+        lines = [line if i in code else expand_indent(line) for i, line in enumerate(lines)]
     try:
         blocks = parse_blocks(lines)
     except TooDeep as exc:

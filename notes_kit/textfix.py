@@ -8,6 +8,17 @@ FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 TRAILING_ENTITY = re.compile(r"(?:&#x20;|\s)+$")
 EMPTY_ANCHOR = re.compile(r"\s*<a\s+[^<>]*\bid=[^<>]*>\s*</a>\s*")
 HEADING = re.compile(r"^#{1,6}\s")
+# Leading white space and the gap after a list marker: where a tab is structure, not text.
+INDENT = re.compile(r"^[ \t]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)?")
+
+
+def expand_indent(line: str) -> str:
+    """Tabs in the indentation (and after a bullet marker) as the spaces CommonMark reads
+    them as: to the next multiple of four columns. Tabs inside the text are left alone."""
+    prefix = INDENT.match(line)
+    if prefix is None or "\t" not in prefix.group():
+        return line
+    return prefix.group().expandtabs(4) + line[prefix.end() :]
 
 
 def code_lines(lines: list[str]) -> set[int]:
@@ -27,6 +38,7 @@ def code_lines(lines: list[str]) -> set[int]:
 
 
 def fix_line(line: str) -> str:
+    line = expand_indent(line)
     if HEADING.match(line):
         line = EMPTY_ANCHOR.sub(" ", line).rstrip()
     return TRAILING_ENTITY.sub("", line)

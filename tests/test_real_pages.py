@@ -361,12 +361,8 @@ DEFECTS = [
     Defect("affiliation-alias", _affiliation_alias, FixKind.UNSAFE),
     Defect("entity-at-line-end", _entity, FixKind.SAFE),
     Defect("trailing-spaces", _trailing_spaces, FixKind.SAFE),
-    Defect("tab-after-bullet-marker", _tab_after_marker, FixKind.SAFE,
-           "a tab after '*' is not read as a list item: two NK503 (one unfixable) on the line, "
-           "fix writes '* *<tab>text', to-yaml refuses the page", converts=False),
-    Defect("tab-in-indent", _tab_indent, FixKind.SAFE,
-           "a tab in a bullet's indent: fix writes '*  text' or '* * text' (wording changed), "
-           "is not idempotent, and to-yaml refuses the page", converts=False),
+    Defect("tab-after-bullet-marker", _tab_after_marker, FixKind.SAFE),
+    Defect("tab-in-indent", _tab_indent, FixKind.SAFE),
     Defect("url-with-space", _url_with_space, FixKind.NONE,
            "a space in a link's URL is reported as NK301 'the title is written as a link', "
            "not NK304"),

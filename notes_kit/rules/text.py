@@ -15,7 +15,14 @@ from html.entities import html5
 from notes_kit.findings import Finding, FixKind, Severity
 from notes_kit.rules.context import Context
 from notes_kit.rules.registry import Rule, register
-from notes_kit.textfix import EMPTY_ANCHOR, HEADING, TRAILING_ENTITY, code_lines, fix_line
+from notes_kit.textfix import (
+    EMPTY_ANCHOR,
+    HEADING,
+    INDENT,
+    TRAILING_ENTITY,
+    code_lines,
+    fix_line,
+)
 from notes_kit.typos import check_text, prose_mask
 
 PROSE, CODE, FRONT, COMMENT, HTML = "prose", "code", "front", "comment", "html"
@@ -178,9 +185,13 @@ def check_whitespace(ctx: Context) -> Iterator[Finding]:
             what = "CRLF line end" if trailing.group() == "\r" else "trailing whitespace"
             yield ctx.finding("NK503", index + 1, trailing.start() + 1, what,
                               end_column=len(line) + 1)
-        if "\t" in body:
-            yield ctx.finding("NK503", index + 1, body.index("\t") + 1, "tab character: indent "
-                              "with spaces (a tab changes list nesting)", fixable=False)
+        indent = INDENT.match(body)
+        if indent and "\t" in indent.group():
+            yield ctx.finding("NK503", index + 1, body.index("\t") + 1, "tab in the "
+                              "indentation: written as the spaces it stands for")
+        elif "\t" in body:
+            yield ctx.finding("NK503", index + 1, body.index("\t") + 1, "tab character: use "
+                              "spaces", fixable=False)
 
 
 def _layout(ctx: Context, rows: list[str], code: set[int]) -> tuple[list[Finding], set[int]]:
@@ -274,7 +285,8 @@ register(Rule(
 register(Rule(
     "NK503", "whitespace", "Trailing whitespace, tabs, blank-line runs and a missing final "
     "newline", Severity.ERROR, FixKind.SAFE,
-    "Whitespace carries no wording; tabs are only reported, as they change list nesting.",
+    "Whitespace carries no wording; a tab in the indentation becomes the spaces Markdown "
+    "reads it as, and a tab inside text is only reported.",
     "* PKU  \n\n\n* SJTU", "* PKU\n\n* SJTU\n", _TEXT, check_whitespace))
 register(Rule(
     "NK504", "term-casing", "A well-known term (PyTorch, GitHub, NVIDIA, ...) written with "

@@ -176,9 +176,11 @@ def test_whitespace_layout(source: str, expected: list[tuple[int, int, str]]) ->
     assert all(f.fix is FixKind.SAFE for f in found)
 
 
-def test_tab_is_reported_not_fixed() -> None:
+def test_tab_in_indentation_is_fixed_tab_in_text_only_reported() -> None:
     [finding] = check(text.check_whitespace, "*\tone\n")
-    assert (finding.column, finding.fix) == (2, FixKind.NONE)
+    assert (finding.column, finding.fix) == (2, FixKind.SAFE)
+    [finding] = check(text.check_whitespace, "one\ttwo\n")
+    assert (finding.column, finding.fix) == (4, FixKind.NONE)
 
 
 # --- NK504 ------------------------------------------------------------------------
