@@ -33,7 +33,7 @@ class Job:
     __slots__ = ("config", "fix", "unsafe", "cache", "writes", "collect")
 
     def __init__(self, config: Config, fix: bool, unsafe: bool, cache: ResultCache | None,
-                 writes: bool = True, collect: bool = False) -> None:
+                 writes: bool = True, collect: str = "") -> None:
         self.collect = collect  # extract the collection rules' facts while linting
         self.config = config
         self.fix = fix
@@ -59,7 +59,7 @@ def _cache_writes(allowed: bool) -> Iterator[None]:
 
 
 def map_files(files: list[str], config: Config, *, fix: bool, unsafe: bool, jobs: int,
-              use_cache: bool, collect: bool = False) -> list[FileOutcome]:
+              use_cache: bool, collect: str = "") -> list[FileOutcome]:
     """One outcome per file, in order. `jobs`: 0 = one process per CPU, 1 = in process."""
     with _cache_writes(use_cache):
         job = Job(config, fix, unsafe, ResultCache.open(config) if use_cache else None,
@@ -206,22 +206,27 @@ def collection_inputs(files: Sequence[str], outcomes: Sequence[FileOutcome]) -> 
 
 
 def collection_findings(files: list[str], config: Config, outcomes: Sequence[FileOutcome], *,
-                        use_cache: bool) -> list[Finding]:
+                        use_cache: bool, twins: bool = True) -> list[Finding]:
     """The collection rules over `files`; from the cache when none of their inputs changed.
 
-    Computing them parses every page again, so without this a cached run
-    would still import the parser and parse the whole collection.
+    Pages answered by the result cache have no facts, so without this a cached
+    run would still import the parser and parse the whole collection.
     """
+    def inputs_of(done: Sequence[FileOutcome]) -> dict[str, str]:
+        found = collection_inputs(files, done)
+        found["<twins>"] = "checked" if twins else "not checked"
+        return found
+
     with _cache_writes(use_cache):
         cache = ResultCache.open(config) if use_cache else None
-        inputs = collection_inputs(files, outcomes) if cache is not None else {}
+        inputs = inputs_of(outcomes) if cache is not None else {}
         found = cache.lookup_collection(inputs) if cache is not None else None
         if found is not None:
             return found
         from notes_kit.rules.collection import collection_findings as compute
 
         known = {o.path: o.facts for o in outcomes if o.facts is not None}
-        findings = compute(files, config, known)
-        if cache is not None and collection_inputs(files, ()) == inputs:
+        findings = compute(files, config, known, twins=twins)
+        if cache is not None and inputs_of(()) == inputs:
             cache.store_collection(inputs, findings)  # unless a file changed meanwhile
         return findings

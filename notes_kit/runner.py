@@ -35,7 +35,7 @@ class RunResult:
 
 
 def process_file(path: str, config: Config, fix: bool, unsafe: bool,
-                 data: bytes | None = None, collect: bool = False) -> FileOutcome:
+                 data: bytes | None = None, collect: str = "") -> FileOutcome:
     """Lint (and fix in memory) one file; never raises for bad input.
 
     `data`, when given, is the file's content already read (by the cache).
@@ -62,7 +62,8 @@ def process_file(path: str, config: Config, fix: bool, unsafe: bool,
             if collect and ctx.parsed is not None:
                 from notes_kit.rules.collection import page_facts
 
-                outcome.facts = page_facts(path, text, ctx.parsed.page)
+                outcome.facts = page_facts(path, text, ctx.parsed.page,
+                                           twin=collect == "collection")
     except InputError as exc:
         outcome.error = str(exc)
     except RecursionError:
@@ -97,15 +98,19 @@ def run_lint(paths: list[str], config: Config, *, fix: bool = False, write: bool
     files = expand(paths)
     from notes_kit.parallel import map_files
 
-    collect = len(files) > 1 or any(not p.endswith((".md", ".yaml", ".yml")) for p in paths)
+    # One page alone is still checked for a paper or URL listed twice in it; the twin
+    # check (NK703, which loads the YAML machinery) waits for a run over several files.
+    several = len(files) > 1 or any(not p.endswith((".md", ".yaml", ".yml")) for p in paths)
+    collect = "collection" if several else "page"
     outcomes = map_files(files, config, fix=fix, unsafe=unsafe, jobs=jobs, use_cache=use_cache,
                          collect=collect)
     for outcome in outcomes:
         _collect(outcome, result, write)
-    if collect:
+    if files:
         from notes_kit.parallel import collection_findings
 
-        result.findings.extend(collection_findings(files, config, outcomes, use_cache=use_cache))
+        result.findings.extend(collection_findings(files, config, outcomes, use_cache=use_cache,
+                                                   twins=several))
     if changed_since:
         from notes_kit.changed import only_changed
 

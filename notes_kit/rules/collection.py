@@ -76,7 +76,7 @@ class PageFacts:
     twin_stale: bool = False
 
 
-def page_facts(path: str, text: str, page: Page) -> PageFacts:
+def page_facts(path: str, text: str, page: Page, *, twin: bool = True) -> PageFacts:
     """Extract the facts of one parsed conference page (done while it is linted)."""
     from notes_kit.suppress import parse_suppressions
 
@@ -89,7 +89,8 @@ def page_facts(path: str, text: str, page: Page) -> PageFacts:
         if meta.homepage:
             urls.add(url_key(meta.homepage))
     suppressions, _ = parse_suppressions(text, path, "markdown")
-    return PageFacts(path, papers, frozenset(urls), suppressions, _twin_stale(path, page))
+    stale = _twin_stale(path, page) if twin else False
+    return PageFacts(path, papers, frozenset(urls), suppressions, stale)
 
 
 def _paper_facts(paper: Paper, rows: list[str]) -> PaperFacts:
@@ -129,7 +130,7 @@ def _twin_stale(path: str, page: Page) -> bool:
     return current != expected
 
 
-def read_facts(path: str) -> PageFacts | None:
+def read_facts(path: str, *, twin: bool = True) -> PageFacts | None:
     """Facts of a file read and parsed here; None when it is not a readable conference page."""
     from notes_kit.files import read_source
     from notes_kit.parse import parse_page
@@ -138,7 +139,7 @@ def read_facts(path: str) -> PageFacts | None:
         return None
     try:
         text = read_source(path)
-        return page_facts(path, text, parse_page(text, path).page)
+        return page_facts(path, text, parse_page(text, path).page, twin=twin)
     except (InputError, RecursionError):
         return None
 
@@ -257,7 +258,8 @@ def _suppressed(findings: list[Finding], sources: list[PageFacts]) -> list[Findi
 
 
 def collection_findings(files: list[str], config: Config,
-                        known: dict[str, PageFacts] | None = None) -> list[Finding]:
+                        known: dict[str, PageFacts] | None = None, *,
+                        twins: bool = True) -> list[Finding]:
     """NK701-703 and NK404 over the Markdown conference pages among `files`, sorted.
 
     `known` holds the facts the per-file lint already extracted; other files are
@@ -266,7 +268,7 @@ def collection_findings(files: list[str], config: Config,
     known = known or {}
     sources = []
     for path in sorted(set(files)):
-        facts = known.get(path) or read_facts(path)
+        facts = known.get(path) or read_facts(path, twin=twins)
         if facts is not None:
             sources.append(facts)
     if not sources:
