@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -177,3 +178,16 @@ def test_nk404_is_registered_as_a_collection_rule() -> None:
     out = io.StringIO()
     assert run(["explain", "NK404"], out, io.StringIO()) == 0
     assert "NK404" in out.getvalue()
+
+
+def test_one_page_alone_is_checked_for_urls_and_papers_listed_twice(tmp_path: Path) -> None:
+    shared = "https://arxiv.org/abs/2401.00001"
+    one = write(tmp_path, "osdi-2024.md", page("OSDI", 2024, paper("First Paper", shared),
+                                               paper("Second Paper", shared),
+                                               paper("First Paper", "https://a.org/p")))
+    out = io.StringIO()
+    code = run(["lint", "--format", "json", one], stdout=out, stderr=io.StringIO())
+    rules = {(item["line"], item["rule"]) for item in json.loads(out.getvalue())}
+    assert code == 1
+    assert {(17, "NK702"), (19, "NK701")} <= rules
+    assert not any(rule == "NK703" for _, rule in rules)  # the twin check needs several files
