@@ -152,7 +152,6 @@ class Page:
     sections: list[Section] = field(default_factory=list)
     front_matter: str | None = None
     preamble: list[Raw] = field(default_factory=list)
-    title_suffix: str = ""
     line: int = _pos()
     column: int = _pos()
 

@@ -6,7 +6,7 @@ is the list of top-level chunks joined by single blank lines.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from notes_kit.inline import canonical_tail
@@ -100,7 +100,7 @@ def _acronym(item: Acronym | Raw) -> list[str]:
     return [f"* {item.term}: {item.meaning}"]
 
 
-def _runs(items: list, render: object) -> list[list[str]]:  # type: ignore[type-arg]
+def _runs(items: Sequence[Any], render: Callable[[Any], list[str]]) -> list[list[str]]:
     """Consecutive values form one list; a Raw between them stands as its own chunk."""
     chunks: list[list[str]] = []
     current: list[str] = []
@@ -113,7 +113,7 @@ def _runs(items: list, render: object) -> list[list[str]]:  # type: ignore[type-
         elif isinstance(item, Raw):
             current.extend(item.text.split("\n"))
         else:
-            current.extend(render(item))  # type: ignore[operator]
+            current.extend(render(item))
     if current:
         chunks.append(current)
     return chunks

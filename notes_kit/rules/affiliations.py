@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from notes_kit.findings import Finding, FixKind, Severity
+from notes_kit.model import Paper
 from notes_kit.rules.context import Context
 from notes_kit.rules.registry import Rule, register
 
@@ -13,7 +14,7 @@ _SEPARATORS = re.compile(r",|\sand\s|/|;")
 _TRAILING = re.compile(r"[.,;:]$")
 
 
-def _papers(ctx: Context):  # type: ignore[no-untyped-def]
+def _papers(ctx: Context) -> list[Paper]:
     assert ctx.parsed is not None
     return ctx.parsed.page.papers()
 
