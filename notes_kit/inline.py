@@ -12,7 +12,8 @@ from dataclasses import dataclass
 # One inline link `[label](url)`; the label may hold escaped characters.
 _LINK = re.compile(
     r"(?<!\\)\[((?:\\.|[^\[\]\\])*)\]"  # [label], the label without bare brackets
-    r"\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?\s*\)"  # (url), one level of parens
+    # (url): one level of parens; inner spaces are kept so NK304 can report them
+    r"\(\s*<?([^()\s<>]*(?: [^()\s<>\"]+)*(?:\([^()\s]*\)[^()\s<>]*)*)>?\s*\)"
 )
 # What may stand between two links of one tail: brackets, escapes, commas, bars.
 _GLUE = re.compile(r"^[\s\\\[\],|/;]*$")

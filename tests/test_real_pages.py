@@ -363,9 +363,7 @@ DEFECTS = [
     Defect("trailing-spaces", _trailing_spaces, FixKind.SAFE),
     Defect("tab-after-bullet-marker", _tab_after_marker, FixKind.SAFE),
     Defect("tab-in-indent", _tab_indent, FixKind.SAFE),
-    Defect("url-with-space", _url_with_space, FixKind.NONE,
-           "a space in a link's URL is reported as NK301 'the title is written as a link', "
-           "not NK304"),
+    Defect("url-with-space", _url_with_space, FixKind.NONE),
     Defect("two-blank-lines", _two_blank_lines, FixKind.SAFE),
     Defect("no-final-newline", _no_final_newline, FixKind.SAFE),
     Defect("arxiv-pdf-link", _arxiv_pdf, FixKind.NONE),

@@ -64,6 +64,9 @@ def _url(ctx: Context, link: Link, prefix: str | None) -> Iterator[Finding]:
     url, col = link.url, _url_column(ctx, link)
     if link.label == "Personal Notes" and re.fullmatch(r"[\w./-]+\.md", url):
         return  # a relative link to a note page of the same collection
+    if " " in url:
+        yield ctx.finding("NK304", link.line, col, f"'{url}' contains a space")
+        return
     if not re.match(r"^https?://[^\s/]+", url):
         yield ctx.finding("NK304", link.line, col, f"'{url}' is not an absolute http(s) URL")
         return
