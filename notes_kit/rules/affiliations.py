@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 
 from notes_kit.findings import Finding, FixKind, Severity
-from notes_kit.model import Paper
 from notes_kit.rules.context import Context
 from notes_kit.rules.registry import Rule, register
 
@@ -14,13 +13,8 @@ _SEPARATORS = re.compile(r",|\sand\s|/|;")
 _TRAILING = re.compile(r"[.,;:]$")
 
 
-def _papers(ctx: Context) -> list[Paper]:
-    assert ctx.parsed is not None
-    return ctx.parsed.page.papers()
-
-
 def check_missing(ctx: Context) -> Iterator[Finding]:
-    for paper in _papers(ctx):
+    for paper in ctx.papers:
         if not paper.affiliations:
             yield ctx.finding("NK401", paper.line, paper.column, "paper has no affiliation line "
                               "(its first child bullet, e.g. '* PKU & ByteDance')")
@@ -34,7 +28,7 @@ def _line_col(ctx: Context, line: int, text: str) -> int:
 
 def check_separators(ctx: Context) -> Iterator[Finding]:
     known = set(ctx.affiliations) | set(ctx.affiliations.values())
-    for paper in _papers(ctx):
+    for paper in ctx.papers:
         line = paper.affiliation_line
         joined = " & ".join(paper.affiliations)
         start = _line_col(ctx, line, joined)
@@ -63,7 +57,7 @@ def check_separators(ctx: Context) -> Iterator[Finding]:
 
 def check_aliases(ctx: Context) -> Iterator[Finding]:
     aliases = ctx.affiliations
-    for paper in _papers(ctx):
+    for paper in ctx.papers:
         line = paper.affiliation_line
         start = _line_col(ctx, line, " & ".join(paper.affiliations))
         for name in paper.affiliations:

@@ -12,6 +12,7 @@ from notes_kit.config import Config
 from notes_kit.findings import Finding, Severity
 
 if TYPE_CHECKING:
+    from notes_kit.model import Paper
     from notes_kit.parse import Parsed
     from notes_kit.registries import Venue
 
@@ -32,6 +33,11 @@ class Context:
     def _extra(self, names: tuple[str, ...]) -> list[Path]:
         root = Path(self.config.root) if self.config.root else Path.cwd()
         return [root / name for name in names]
+
+    @cached_property
+    def papers(self) -> list[Paper]:
+        """Every paper of a conference page, in order, walked once for all the rules."""
+        return self.parsed.page.papers() if self.parsed is not None else []
 
     @cached_property
     def venues(self) -> dict[str, Venue]:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from notes_kit.findings import Finding, FixKind, Severity
-from notes_kit.model import Link, Paper
+from notes_kit.model import Link
 from notes_kit.papers import LABELS
 from notes_kit.rules.common import chain, from_parser
 from notes_kit.rules.context import Context
@@ -18,13 +18,8 @@ _DOI = re.compile(r"^https?://(?:dl\.acm\.org/doi/(?:abs/|pdf/|full/|epdf/)?|(?:
 _ARXIV_PDF = re.compile(r"^https?://arxiv\.org/pdf/(?P<id>[^/?#]+?)(?:v\d+)?(?:\.pdf)?$")
 
 
-def _papers(ctx: Context) -> list[Paper]:
-    assert ctx.parsed is not None
-    return ctx.parsed.page.papers()
-
-
 def check_title_links(ctx: Context) -> Iterator[Finding]:
-    for paper in _papers(ctx):
+    for paper in ctx.papers:
         if _TITLE_LINK.search(paper.title):
             yield ctx.finding("NK301", paper.line, paper.column, "the title is written as a "
                               "link; write 'Title \\[[Paper](url)]'", severity=Severity.WARNING,
@@ -32,7 +27,7 @@ def check_title_links(ctx: Context) -> Iterator[Finding]:
 
 
 def check_labels(ctx: Context) -> Iterator[Finding]:
-    for paper in _papers(ctx):
+    for paper in ctx.papers:
         for link in paper.links:
             if link.label not in LABELS:
                 yield ctx.finding("NK302", link.line, link.column + 1, f"unknown link label "
@@ -40,7 +35,7 @@ def check_labels(ctx: Context) -> Iterator[Finding]:
 
 
 def check_duplicates(ctx: Context) -> Iterator[Finding]:
-    for paper in _papers(ctx):
+    for paper in ctx.papers:
         seen: set[str] = set()
         for link in paper.links:
             if link.label in seen:
@@ -55,7 +50,7 @@ def check_urls(ctx: Context) -> Iterator[Finding]:
     assert ctx.parsed is not None
     venue = venue_for_heading(ctx.parsed.page.venue, ctx.venues)
     prefix = venue.doi_prefix if venue else None
-    for paper in _papers(ctx):
+    for paper in ctx.papers:
         for link in paper.links:
             yield from _url(ctx, link, prefix)
 
@@ -92,7 +87,7 @@ def _url_column(ctx: Context, link: Link) -> int:
 
 
 def check_no_link(ctx: Context) -> Iterator[Finding]:
-    for paper in _papers(ctx):
+    for paper in ctx.papers:
         if not paper.links and not _TITLE_LINK.search(paper.title):
             yield ctx.finding("NK305", paper.line, paper.column, "paper has no link")
 
