@@ -23,9 +23,7 @@ def _forget() -> None:
     from notes_kit import typos
 
     typos.prose_mask.cache_clear()
-    words = typos.load_dictionary()
-    words._seen.clear()
-    words._tokens.clear()
+    typos.load_dictionary().forget()
 
 
 def _rounds(steps: Sequence[Callable[[], object]], runs: int) -> list[float]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ _KINDS = ("venues", "affiliations", "terms")
 _FORMAT = "1"  # bump when the cached JSON layout changes
 _MAX_NODES = 100_000  # YAML alias bombs expand past this
 _KEEP_CACHED = 8  # cache files kept per kind (one per set of user files)
-_MEMO: dict[str, Any] = {}
+_MEMO: dict[str, Any] = {}  # registry data by content key, and served objects by file stamps
 _WRITES = [True]  # False under --no-cache: derived data may be read, nothing is written
 
 
@@ -46,17 +46,37 @@ class Venue:
 
 def load_venues(extra: Sequence[Path] = ()) -> dict[str, Venue]:
     """Venues by slug; a user entry replaces the shipped one with the same slug."""
-    return {slug: Venue(**fields) for slug, fields in _load("venues", extra).items()}
+    return _served("venues", extra, lambda data: {slug: Venue(**fields)
+                                                  for slug, fields in data.items()})
 
 
 def load_affiliations(extra: Sequence[Path] = ()) -> dict[str, str]:
-    """Alias (case-sensitive) -> canonical short name."""
-    return dict(_load("affiliations", extra))
+    """Alias (case-sensitive) -> canonical short name. Shared: do not modify it."""
+    return _served("affiliations", extra, dict)
 
 
 def load_terms(extra: Sequence[Path] = ()) -> dict[str, str]:
-    """Lower-case term -> canonical casing."""
-    return dict(_load("terms", extra))
+    """Lower-case term -> canonical casing. Shared: do not modify it."""
+    return _served("terms", extra, dict)
+
+
+def _served(kind: str, extra: Sequence[Path], convert: Callable[[Any], Any]) -> Any:
+    """One registry object per process and set of unchanged files, so a collection run
+    reads and hashes the registry files once, not once per page."""
+    try:
+        stamp = [kind, *(_stamp(path) for path in (DATA_DIR / f"{kind}.yaml", SCHEMA_PATH,
+                                                   *map(Path, extra)))]
+    except OSError:
+        return convert(_load(kind, extra))  # _load reports the unreadable file
+    key = "served\0" + "\0".join(stamp)
+    if key not in _MEMO:
+        _MEMO[key] = convert(_load(kind, extra))
+    return _MEMO[key]
+
+
+def _stamp(path: Path) -> str:
+    stat = path.stat()
+    return f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}"
 
 
 def venue_for_heading(name: str, venues: dict[str, Venue]) -> Venue | None:

@@ -22,6 +22,7 @@ ACTIONS = ("disable", "enable", "disable-next-line")
 END_OF_FILE = 2**31
 RULE_ID = re.compile(r"NK\d{3}")
 _KEYWORD = re.compile(r"\s*notes-kit(?![\w])", re.IGNORECASE)
+_ANYWHERE = re.compile(r"notes-kit", re.IGNORECASE)
 _GRAMMAR = re.compile(r"\s*notes-kit\s*:\s*([\w-]+)(.*)", re.IGNORECASE | re.DOTALL)
 _HTML_LINE = re.compile(r"\s*(<!--.*?-->\s*)+")
 _YAML_COMMENT = re.compile(r"\s*#")
@@ -60,6 +61,8 @@ def parse_suppressions(
     text: str, path: str, kind: Kind = "markdown"
 ) -> tuple[Suppressions, list[Finding]]:
     """Read every directive; malformed ones become NK505 findings and suppress nothing."""
+    if not _ANYWHERE.search(text):
+        return Suppressions(path), []  # every directive names notes-kit
     lines = [line.rstrip("\r") for line in text.split("\n")]
     state = _State(lines, kind)
     errors: list[Finding] = []

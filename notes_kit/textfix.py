@@ -26,7 +26,7 @@ def code_lines(lines: list[str]) -> set[int]:
     inside: set[int] = set()
     fence: str | None = None
     for index, line in enumerate(lines):
-        match = FENCE.match(line)
+        match = FENCE.match(line) if fence is None and ("```" in line or "~~~" in line) else None
         if fence is None and match:
             fence = match.group(1)[0] * 3
             inside.add(index)
@@ -38,10 +38,14 @@ def code_lines(lines: list[str]) -> set[int]:
 
 
 def fix_line(line: str) -> str:
-    line = expand_indent(line)
-    if HEADING.match(line):
+    # Each step is guarded by a substring test its pattern implies: most lines need none.
+    if "\t" in line:
+        line = expand_indent(line)
+    if "<a" in line and HEADING.match(line):
         line = EMPTY_ANCHOR.sub(" ", line).rstrip()
-    return TRAILING_ENTITY.sub("", line)
+    if line and (line[-1].isspace() or line[-1] == ";"):
+        line = TRAILING_ENTITY.sub("", line)
+    return line
 
 
 def fix_lines(text: str) -> str:

@@ -89,17 +89,39 @@ def _blank_match(match: re.Match[str]) -> str:
 def check_text(text: str, allow: frozenset[str] = frozenset()) -> list[Typo]:
     """Misspellings in inline Markdown prose, skipping code, math, URLs and HTML."""
     words = load_dictionary()
-    memo = words.token_memo(allow if isinstance(allow, frozenset) else frozenset(allow))
+    allow = allow if isinstance(allow, frozenset) else frozenset(allow)
+    memo = words.token_memo(allow)
     found: list[Typo] = []
     for match in _TOKEN.finditer(prose_mask(text)):
         token = match.group()
         hits = memo.get(token)
         if hits is None:  # notes repeat their words: each token is judged once
-            hits = memo[token] = _check_token(token, words, allow)
+            hits = words.judge(token, allow)
         if hits:
             at = match.start()
             found.extend(Typo(at + t.start, at + t.end, t.word, t.candidates) for t in hits)
     return found
+
+
+def check_lines(
+    rows: list[tuple[int, str]], allow: frozenset[str] = frozenset()
+) -> Iterator[tuple[int, Typo]]:
+    """check_text over the (number, text) rows of a page, as (number, typo).
+
+    The distinct tokens of the whole page are judged first, with set operations;
+    only rows holding a token judged misspelled are then checked one by one.
+    """
+    words = load_dictionary()
+    masked = [prose_mask(text) for _, text in rows]
+    tokens = set(_TOKEN.findall("\n".join(masked)))
+    suspects = tokens & words.flagged(allow)
+    suspects.update(t for t in tokens.difference(words.token_memo(allow)) if words.judge(t, allow))
+    if not suspects:
+        return
+    for (number, text), shown in zip(rows, masked, strict=True):
+        if any(token in shown for token in suspects):
+            for typo in check_text(text, allow):
+                yield number, typo
 
 
 def _check_token(token: str, words: Misspellings, allow: frozenset[str]) -> tuple[Typo, ...]:
@@ -177,6 +199,7 @@ class Misspellings(Mapping[str, tuple[str, ...]]):
         self._size = size
         self._seen: dict[str, tuple[str, ...] | None] = {}  # notes repeat their words
         self._tokens: dict[frozenset[str], dict[str, tuple[Typo, ...]]] = {}
+        self._flagged: dict[frozenset[str], set[str]] = {}  # the memo's tokens with hits
 
     @classmethod
     def from_dict(cls, words: dict[str, tuple[str, ...]]) -> Misspellings:
@@ -196,7 +219,29 @@ class Misspellings(Mapping[str, tuple[str, ...]]):
         memo = self._tokens.get(allow)
         if memo is None or len(memo) > _MEMO_LIMIT:
             memo = self._tokens[allow] = {}
+            self._flagged[allow] = set()
         return memo
+
+    def forget(self) -> None:
+        """Drop every remembered verdict (benchmarks time cold lookups with it)."""
+        self._seen.clear()
+        self._tokens.clear()
+        self._flagged.clear()
+
+    def flagged(self, allow: frozenset[str]) -> set[str]:
+        """The tokens of token_memo(allow) that hold a misspelling."""
+        self.token_memo(allow)
+        return self._flagged[allow]
+
+    def judge(self, token: str, allow: frozenset[str]) -> tuple[Typo, ...]:
+        """The misspellings in one token (offsets into it), remembered in token_memo."""
+        hits: tuple[Typo, ...] = ()
+        if not token.isalpha() or self._listed(token.lower()):
+            hits = _check_token(token, self, allow)  # else a plain word no entry names
+        self.token_memo(allow)[token] = hits
+        if hits:
+            self._flagged[allow].add(token)
+        return hits
 
     def get(self, key: str, default: Any = None) -> Any:
         """Without the KeyError of Mapping.get: most words looked up are not misspellings."""
@@ -205,6 +250,10 @@ class Misspellings(Mapping[str, tuple[str, ...]]):
         except KeyError:
             found = self._seen[key] = self._find(key)
         return default if found is None else found
+
+    def _listed(self, key: str) -> bool:
+        bucket = self._buckets.get(key[:3])
+        return bucket is not None and f"\n{key}->" in bucket
 
     def _find(self, key: str) -> tuple[str, ...] | None:
         bucket = self._buckets.get(key[:3])

@@ -30,6 +30,28 @@ class Context:
     def lines(self) -> list[str]:
         return self.text.split("\n")
 
+    @cached_property
+    def code(self) -> set[int]:
+        """0-based indexes of the lines in fenced code blocks."""
+        from notes_kit.textfix import code_lines
+
+        return code_lines(self.lines)
+
+    @cached_property
+    def kinds(self) -> list[str]:
+        """Each line's region (regions.PROSE, CODE, ...), computed once for all the rules."""
+        from notes_kit.regions import line_kinds
+
+        return line_kinds(self.lines, self.code)
+
+    @cached_property
+    def prose(self) -> list[tuple[int, str]]:
+        """(1-based number, line) of the prose lines: the only lines spelling and casing see."""
+        from notes_kit.regions import PROSE
+
+        return [(index + 1, line) for index, (line, kind) in enumerate(zip(self.lines,
+                self.kinds, strict=True)) if kind == PROSE]
+
     def _extra(self, names: tuple[str, ...]) -> list[Path]:
         root = Path(self.config.root) if self.config.root else Path.cwd()
         return [root / name for name in names]

@@ -13,26 +13,14 @@ from html import unescape
 from html.entities import html5
 
 from notes_kit.findings import Finding, FixKind, Severity
+from notes_kit.regions import CODE, COMMENT, FRONT, HTML, PROSE, line_kinds
 from notes_kit.rules.context import Context
 from notes_kit.rules.registry import Rule, register
-from notes_kit.textfix import (
-    EMPTY_ANCHOR,
-    HEADING,
-    INDENT,
-    TRAILING_ENTITY,
-    code_lines,
-    fix_line,
-)
-from notes_kit.typos import check_text, prose_mask
+from notes_kit.textfix import EMPTY_ANCHOR, HEADING, INDENT, TRAILING_ENTITY, fix_line
+from notes_kit.typos import check_lines, prose_mask
 
-PROSE, CODE, FRONT, COMMENT, HTML = "prose", "code", "front", "comment", "html"
-_BLOCK_TAGS = frozenset(
-    "address article aside blockquote center details dialog div dl dt dd fieldset figcaption"
-    " figure footer form h1 h2 h3 h4 h5 h6 header hr iframe li main nav ol p pre script"
-    " section style summary table tbody td tfoot th thead tr ul".split()
-)
-_HTML_START = re.compile(r"\s*</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)")
-_LONE_TAG = re.compile(r"\s*(?:<[A-Za-z][\w-]*(?:\s[^<>]*)?/?>|</[A-Za-z][\w-]*\s*>)\s*$")
+__all__ = ["CODE", "COMMENT", "FRONT", "HTML", "PROSE", "line_kinds"]  # regions, for tests
+
 _CODE = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)|\$\$.+?\$\$")
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
 _TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
@@ -45,52 +33,6 @@ _GLUE_BEFORE = "/@#\\~=$%-"
 _GLUE_AFTER = "/@\\~=(%-"
 
 
-def line_kinds(lines: list[str]) -> list[str]:
-    """Each line's region: fenced code, front matter, HTML comment, HTML block or prose."""
-    kinds = [FRONT] * (_front_matter_end(lines) + 1)
-    kinds += [PROSE] * (len(lines) - len(kinds))
-    for index in code_lines(lines):  # textfix's view of code wins: it decides what fix edits
-        kinds[index] = CODE
-    block, indent = "", 0
-    for index, line in enumerate(lines):
-        if kinds[index] != PROSE:
-            block = ""
-            continue
-        depth = len(line) - len(line.lstrip())
-        if block == HTML and (not line.strip() or depth < indent):
-            block = ""  # a blank line, or a list item of an outer level, ends the block
-        if block == COMMENT or (not block and line.lstrip().startswith("<!--")):
-            kinds[index] = COMMENT
-            opened = 0 if block == COMMENT else line.index("<!--") + 4
-            block = "" if "-->" in line[opened:] else COMMENT
-        elif block == HTML or _starts_html_block(line):
-            kinds[index] = HTML
-            block, indent = HTML, indent if block else depth
-    return kinds
-
-
-def _front_matter_end(lines: list[str]) -> int:
-    """0-based index of the line closing YAML front matter, -1 when there is none."""
-    if not lines or lines[0] != "---":
-        return -1
-    return next((i for i in range(1, len(lines)) if lines[i] in ("---", "...")), -1)
-
-
-def _starts_html_block(line: str) -> bool:
-    """CommonMark's HTML blocks 6 (a block-level tag) and 7 (a lone tag), at any indent."""
-    match = _HTML_START.match(line)
-    if match is None:
-        return False
-    return match.group(1).lower() in _BLOCK_TAGS or bool(_LONE_TAG.match(line))
-
-
-def _prose(ctx: Context) -> Iterator[tuple[int, str]]:
-    """(1-based number, line) of the prose lines: the only lines spelling and casing see."""
-    for index, kind in enumerate(line_kinds(ctx.lines)):
-        if kind == PROSE:
-            yield index + 1, ctx.lines[index]
-
-
 def _blank(text: str, spans: re.Pattern[str]) -> str:
     return spans.sub(lambda m: " " * len(m.group()), text)
 
@@ -99,30 +41,33 @@ def _blank(text: str, spans: re.Pattern[str]) -> str:
 
 
 def check_spelling(ctx: Context) -> Iterator[Finding]:
-    allow = ctx.config.allow_words
-    for number, line in _prose(ctx):
-        for typo in check_text(_blank(line, _HEADING_ID), allow):
-            if ctx.config.allows(typo.word):
-                continue
-            column = typo.start + 1
-            message = f"'{typo.word}' may be misspelled: {', '.join(typo.candidates)}"
-            yield ctx.finding("NK501", number, column, message, end_column=column + len(typo.word),
-                              suggestions=typo.candidates, fixable=typo.fixable)
+    rows = [(number, _blank(line, _HEADING_ID) if "{#" in line else line)
+            for number, line in ctx.prose]
+    for number, typo in check_lines(rows, ctx.config.allow_words):
+        if ctx.config.allows(typo.word):
+            continue
+        column = typo.start + 1
+        message = f"'{typo.word}' may be misspelled: {', '.join(typo.candidates)}"
+        yield ctx.finding("NK501", number, column, message, end_column=column + len(typo.word),
+                          suggestions=typo.candidates, fixable=typo.fixable)
 
 
 # --- NK502 -----------------------------------------------------------------------
 
 
 def check_html(ctx: Context) -> Iterator[Finding]:
-    kinds = line_kinds(ctx.lines)
+    if "<" not in ctx.text and "&" not in ctx.text and "{%" not in ctx.text:
+        return  # every NK502 finding needs one of these
+    kinds = ctx.kinds
     for index, line in enumerate(ctx.lines):
         kind, number = kinds[index], index + 1
-        if kind == CODE:
+        if kind == CODE or ("<" not in line and "&" not in line and "{%" not in line):
             continue
-        trailing = TRAILING_ENTITY.search(line)
+        trailing = TRAILING_ENTITY.search(line) if line[-1].isspace() or line[-1] == ";" \
+            else None
         cut = trailing.start() if trailing else len(line)
         yield from _fixable_html(ctx, number, line, cut)
-        if kind == PROSE:
+        if kind == PROSE and "&" in line:
             yield from _entities(ctx, number, line[:cut])
         if kind == PROSE or (kind == HTML and (index == 0 or kinds[index - 1] != HTML)):
             yield from _content_html(ctx, number, line)
@@ -130,7 +75,7 @@ def check_html(ctx: Context) -> Iterator[Finding]:
 
 def _fixable_html(ctx: Context, number: int, line: str, cut: int) -> Iterator[Finding]:
     """What textfix.fix_line removes: empty heading anchors and a trailing `&#x20;`."""
-    if HEADING.match(line):
+    if "<a" in line and HEADING.match(line):
         for match in EMPTY_ANCHOR.finditer(line):
             start = line.index("<a", match.start())
             yield ctx.finding("NK502", number, start + 1, "empty HTML anchor in a heading "
@@ -142,7 +87,8 @@ def _fixable_html(ctx: Context, number: int, line: str, cut: int) -> Iterator[Fi
 
 
 def _entities(ctx: Context, number: int, line: str) -> Iterator[Finding]:
-    for match in _ENTITY.finditer(_blank(line, _CODE)):
+    masked = _blank(line, _CODE) if "`" in line or "$$" in line else line
+    for match in _ENTITY.finditer(masked):
         entity = match.group()
         if not entity.startswith("&#") and entity[1:] not in html5:
             continue  # not an entity: renders as typed
@@ -154,7 +100,9 @@ def _entities(ctx: Context, number: int, line: str) -> Iterator[Finding]:
 
 def _content_html(ctx: Context, number: int, line: str) -> Iterator[Finding]:
     """The first HTML tag of a line (of a block), unless it is a fixable heading anchor."""
-    masked = _blank(line, _CODE)
+    if "<" not in line and "{%" not in line:
+        return
+    masked = _blank(line, _CODE) if "`" in line or "$$" in line else line
     if HEADING.match(line):
         masked = _blank(masked, EMPTY_ANCHOR)
     match = _TAG.search(masked)
@@ -172,15 +120,17 @@ def _content_html(ctx: Context, number: int, line: str) -> Iterator[Finding]:
 
 def check_whitespace(ctx: Context) -> Iterator[Finding]:
     lines = ctx.lines
-    code = code_lines(lines)
+    code = ctx.code
     found, dropped = _layout(ctx, [line if i in code else fix_line(line)
                                    for i, line in enumerate(lines)], code)
     yield from found
     for index, line in enumerate(lines):
         if index in code or index in dropped:
             continue
-        trailing = _TRAILING_SPACE.search(line)
+        trailing = _TRAILING_SPACE.search(line) if line and line[-1].isspace() else None
         body = line[: trailing.start()] if trailing else line
+        if "\t" not in body and not trailing:
+            continue
         if trailing:
             what = "CRLF line end" if trailing.group() == "\r" else "trailing whitespace"
             yield ctx.finding("NK503", index + 1, trailing.start() + 1, what,
@@ -231,8 +181,13 @@ def _layout(ctx: Context, rows: list[str], code: set[int]) -> tuple[list[Finding
 
 def check_terms(ctx: Context) -> Iterator[Finding]:
     terms = ctx.terms
-    for number, line in _prose(ctx):
-        masked = _term_text(line)
+    rows = [(number, _term_text(line)) for number, line in ctx.prose]
+    suspects = _suspects(set(_WORD.findall("\n".join(masked for _, masked in rows))), terms)
+    if not suspects:
+        return  # the page's distinct words, judged at once: most pages stop here
+    for number, masked in rows:
+        if not any(word in masked for word in suspects):
+            continue
         for match in _WORD.finditer(masked):
             word = match.group()
             canonical = terms.get(word.lower())
@@ -245,9 +200,30 @@ def check_terms(ctx: Context) -> Iterator[Finding]:
                               suggestions=(canonical,))
 
 
+# Per terms table (kept alive with it): the words already judged, and those that differ
+# from a term only in casing. A collection repeats most of its words from page to page.
+_JUDGED: dict[int, tuple[dict[str, str], set[str], set[str]]] = {}
+
+
+def _suspects(words: set[str], terms: dict[str, str]) -> set[str]:
+    """The words that are a term written with other casing."""
+    entry = _JUDGED.get(id(terms))
+    if entry is None or entry[0] is not terms:
+        entry = _JUDGED[id(terms)] = (terms, set(), set())
+    _, judged, differ = entry
+    for word in words.difference(judged):
+        canonical = terms.get(word.lower())
+        if canonical is not None and word != canonical:
+            differ.add(word)
+    judged.update(words)
+    return words & differ
+
+
 def _term_text(line: str) -> str:
     """Prose with link labels (NK302's business) and heading ids blanked as well."""
     masked = prose_mask(line)
+    if "[" not in line and "{#" not in line:
+        return masked
     for pattern in (_LABEL, _HEADING_ID):
         for match in pattern.finditer(line):
             start, end = match.span()
