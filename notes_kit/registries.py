@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from notes_kit.findings import InputError
 
@@ -25,6 +25,7 @@ _KINDS = ("venues", "affiliations", "terms")
 _FORMAT = "1"  # bump when the cached JSON layout changes
 _MAX_NODES = 100_000  # YAML alias bombs expand past this
 _KEEP_CACHED = 8  # cache files kept per kind (one per set of user files)
+_T = TypeVar("_T")
 _MEMO: dict[str, Any] = {}  # registry data by content key, and served objects by file stamps
 _WRITES = [True]  # False under --no-cache: derived data may be read, nothing is written
 
@@ -60,7 +61,7 @@ def load_terms(extra: Sequence[Path] = ()) -> dict[str, str]:
     return _served("terms", extra, dict)
 
 
-def _served(kind: str, extra: Sequence[Path], convert: Callable[[Any], Any]) -> Any:
+def _served(kind: str, extra: Sequence[Path], convert: Callable[[Any], _T]) -> _T:
     """One registry object per process and set of unchanged files, so a collection run
     reads and hashes the registry files once, not once per page."""
     try:
@@ -69,9 +70,10 @@ def _served(kind: str, extra: Sequence[Path], convert: Callable[[Any], Any]) -> 
     except OSError:
         return convert(_load(kind, extra))  # _load reports the unreadable file
     key = "served\0" + "\0".join(stamp)
-    if key not in _MEMO:
-        _MEMO[key] = convert(_load(kind, extra))
-    return _MEMO[key]
+    served: _T | None = _MEMO.get(key)
+    if served is None:
+        served = _MEMO[key] = convert(_load(kind, extra))
+    return served
 
 
 def _stamp(path: Path) -> str:
