@@ -7,8 +7,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from notes_kit.findings import InputError
@@ -25,14 +26,22 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="notes-kit", description="Lint, convert and fix conference notes.")
-    parser.add_argument("--version", action="store_true", help="print the version")
-    # prog given: argparse would otherwise build a help formatter (importing shutil) to find it
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser, prog=parser.prog)
+class _Formatter(argparse.HelpFormatter):
+    """argparse makes a formatter for every argument it adds; the default one imports
+    shutil to ask the terminal's width. Asking os directly costs nothing."""
 
-    for name in ("lint", "fix"):
-        cmd = sub.add_parser(name, help=f"{name} Markdown and YAML notes")
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        if width is None:
+            try:
+                width = max(os.get_terminal_size(sys.stdout.fileno()).columns, 40) - 2
+            except (OSError, ValueError, AttributeError):
+                width = 78
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def _lint_arguments(name: str) -> Callable[[argparse.ArgumentParser], None]:
+    def add(cmd: argparse.ArgumentParser) -> None:
         cmd.add_argument("paths", nargs="*", default=["."], help="files or directories")
         cmd.add_argument("--format", choices=FORMATS, default="text")
         cmd.add_argument("--select", action="append", default=None, help="rule-id prefixes")
@@ -48,21 +57,51 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "lint":
             cmd.add_argument("--fix", action="store_true", help="apply safe fixes")
 
-    for name, what in (("to-yaml", "Markdown page -> YAML"), ("to-md", "YAML -> Markdown page")):
-        cmd = sub.add_parser(name, help=what)
-        cmd.add_argument("file", help="input file, or - for standard input")
-        cmd.add_argument("-o", "--output", help="output file (default: standard output)")
+    return add
 
-    cmd = sub.add_parser("sync", help="write or check the .yaml twin of each conference page")
+
+def _conversion_arguments(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("file", help="input file, or - for standard input")
+    cmd.add_argument("-o", "--output", help="output file (default: standard output)")
+
+
+def _sync_arguments(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("paths", nargs="*", default=["conferences"])
     cmd.add_argument("--check", action="store_true", help="fail when a twin is missing or stale")
 
-    sub.add_parser("rules", help="list every rule")
-    cmd = sub.add_parser("explain", help="print a rule's documentation")
-    cmd.add_argument("rule", help="rule id, e.g. NK204")
-    from notes_kit.commands_extra import add_extra_commands
 
-    add_extra_commands(sub)
+def _explain_arguments(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("rule", help="rule id, e.g. NK204")
+
+
+def _commands() -> dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]]:
+    """Every subcommand: its help line and the function that adds its arguments."""
+    from notes_kit.commands_extra import EXTRA_COMMANDS
+
+    return {
+        "lint": ("lint Markdown and YAML notes", _lint_arguments("lint")),
+        "fix": ("fix Markdown and YAML notes", _lint_arguments("fix")),
+        "to-yaml": ("Markdown page -> YAML", _conversion_arguments),
+        "to-md": ("YAML -> Markdown page", _conversion_arguments),
+        "sync": ("write or check the .yaml twin of each conference page", _sync_arguments),
+        "rules": ("list every rule", lambda cmd: None),
+        "explain": ("print a rule's documentation", _explain_arguments),
+        **EXTRA_COMMANDS,
+    }
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with `only`, the other subcommands get no arguments (a
+    one-file pre-commit lint need not build the parsers of commands it does not run)."""
+    parser = _Parser(prog="notes-kit", description="Lint, convert and fix conference notes.",
+                     formatter_class=_Formatter)
+    parser.add_argument("--version", action="store_true", help="print the version")
+    # prog given: argparse would otherwise build a help formatter to find it
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, prog=parser.prog)
+    for name, (what, add_arguments) in _commands().items():
+        cmd = sub.add_parser(name, help=what, formatter_class=_Formatter)
+        if only is None or only == name:
+            add_arguments(cmd)
     return parser
 
 
@@ -70,7 +109,9 @@ def run(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
         stderr: TextIO | None = None) -> int:
     out, err = stdout or sys.stdout, stderr or sys.stderr
     try:
-        args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+        words = list(sys.argv[1:] if argv is None else argv)
+        args = build_parser(words[0] if words and not words[0].startswith("-") else None
+                            ).parse_args(words)
     except UsageError as exc:
         print(exc, file=err)
         return 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
 
@@ -36,14 +36,19 @@ def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 EXTRA_HANDLERS: dict[str, Handler] = {"new": cmd_new, "stats": cmd_stats}
 
 
-def add_extra_commands(sub: Any) -> None:
-    """Register the extra subcommands on the CLI's subparsers."""
-    cmd = sub.add_parser("new", help="start a conference page (and its YAML twin) from the "
-                         "venue registry")
+def _new_arguments(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("venue", help="venue slug or display name, e.g. osdi")
     cmd.add_argument("year", type=int, help="four-digit year")
     cmd.add_argument("--dir", default="conferences", help="folder (default: conferences)")
 
-    cmd = sub.add_parser("stats", help="papers, topics, links and acceptance rate per page")
+
+def _stats_arguments(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("paths", nargs="*", default=["conferences"], help="files or directories")
     cmd.add_argument("--format", choices=("text", "json"), default="text")
+
+
+EXTRA_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "new": ("start a conference page (and its YAML twin) from the venue registry",
+            _new_arguments),
+    "stats": ("papers, topics, links and acceptance rate per page", _stats_arguments),
+}

@@ -5,9 +5,6 @@ Loaded on every lint, so only the standard library is imported here.
 
 from __future__ import annotations
 
-import fnmatch
-import hashlib
-import json
 import os
 import re
 import sys
@@ -18,11 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from notes_kit.findings import InputError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 CONFIG_NAME = ".notes-kit.toml"
 PREFIX_RE = re.compile(r"NK\d{0,3}")
@@ -70,6 +62,9 @@ class Config:
         data["allow_words"] = sorted(self.allow_words)
         extra = (*self.extra_terms, *self.extra_affiliations, *self.extra_venues)
         data["files"] = {name: _digest(name) for name in extra}
+        import hashlib  # imports that only some runs need are made where they are needed
+        import json
+
         blob = json.dumps(data, sort_keys=True).encode("utf-8")
         return hashlib.sha256(blob).hexdigest()
 
@@ -90,11 +85,15 @@ def _file_ignores(
             names[0] = given.resolve().relative_to(root).as_posix()
         except (OSError, ValueError):
             pass  # outside the config's tree: match the path as given
-    hits = (ps for pat, ps in table if any(fnmatch.fnmatchcase(n, pat) for n in names))
+    from fnmatch import fnmatchcase
+
+    hits = (ps for pat, ps in table if any(fnmatchcase(n, pat) for n in names))
     return tuple(p for ps in hits for p in ps)
 
 
 def _digest(name: str) -> str:
+    import hashlib
+
     try:
         return hashlib.sha256(Path(name).read_bytes()).hexdigest()
     except OSError:
@@ -183,6 +182,10 @@ def _read(path: Path) -> str:
 
 
 def _parse(text: str, path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
     try:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

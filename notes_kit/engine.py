@@ -70,14 +70,14 @@ def lint_context(text: str, path: str = "<string>",
 def layout_findings(ctx: Context, findings: list[Finding]) -> list[Finding]:
     """NK503 for what re-rendering would change that no fixable finding covers (blank lines,
     indentation, bullet markers), so `fix(P) == P` exactly when nothing fixable is reported."""
-    import difflib
-
     from notes_kit.render import render_page
 
     assert ctx.parsed is not None
     canonical = render_page(ctx.parsed.page, ctx.config.link_style)
     if canonical == ctx.text:
         return []
+    import difflib
+
     source, target = ctx.text.split("\n"), canonical.split("\n")
     recorded = [*findings, *ctx.parsed.findings]  # parser variants count even when unselected
     covered = {line for f in recorded if f.fixable for line in range(f.line, f.end[0] + 1)}
@@ -124,6 +124,8 @@ def _applies(scope: str, ctx: Context) -> bool:
 
 @dataclass
 class FixResult:
+    """What fix() did: the new text, the findings it fixed and those left."""
+
     text: str
     changes: list[Finding] = field(default_factory=list)  # the findings whose fix was applied
     remaining: list[Finding] = field(default_factory=list)

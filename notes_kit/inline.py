@@ -23,6 +23,8 @@ _URLISH = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$", re.IGNORECASE)
 
 @dataclass
 class TailLink:
+    """One `[label](url)` of a paper line's link tail."""
+
     label: str
     url: str
     offset: int  # character offset of the `[` that opens the link
@@ -30,6 +32,8 @@ class TailLink:
 
 @dataclass
 class PaperLine:
+    """A paper bullet split into its title and its link tail."""
+
     title: str
     links: list[TailLink]
     tail: str  # the source text of the link tail, to compare with the canonical form

@@ -25,6 +25,8 @@ class Raw:
 
 @dataclass
 class Link:
+    """A labelled link of a paper (`[Paper](url)`)."""
+
     label: str
     url: str
     line: int = _pos()
@@ -46,6 +48,8 @@ NoteItem = Note | Raw
 
 @dataclass
 class Paper:
+    """A paper: title, links, affiliations and nested notes."""
+
     title: str
     links: list[Link] = field(default_factory=list)
     affiliations: list[str] = field(default_factory=list)
@@ -72,6 +76,8 @@ TopicItem = Paper | Group | Raw
 
 @dataclass
 class Topic:
+    """A `###` topic heading and the papers (or groups) under it."""
+
     title: str
     papers: list[TopicItem] = field(default_factory=list)
     line: int = _pos()
@@ -80,6 +86,8 @@ class Topic:
 
 @dataclass
 class Acronym:
+    """One `term: meaning` entry of an acronym list."""
+
     term: str
     meaning: str
     line: int = _pos()
@@ -124,6 +132,8 @@ class Rate:
 
 @dataclass
 class PaperList:
+    """A paper-list link of the Meta Info block."""
+
     url: str
     label: str | None = None
     line: int = _pos()
@@ -132,6 +142,8 @@ class PaperList:
 
 @dataclass
 class Meta:
+    """The `## Meta Info` block."""
+
     full_name: str | None = None
     homepage: str | None = None
     paper_lists: list[PaperList] = field(default_factory=list)
@@ -146,6 +158,8 @@ class Meta:
 
 @dataclass
 class Page:
+    """One conference page: the root of the model."""
+
     venue: str
     year: int
     meta: Meta | None = None

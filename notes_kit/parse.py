@@ -29,6 +29,8 @@ class NotConferencePage(InputError):
 
 @dataclass
 class Parsed:
+    """A parsed page with its source lines and the input variants the parser normalised."""
+
     page: Page
     lines: list[str]
     findings: list[Finding] = field(default_factory=list)

@@ -13,9 +13,8 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from notes_kit.findings import InputError
 
@@ -36,8 +35,9 @@ def allow_cache_writes(allowed: bool) -> bool:
     return previous
 
 
-@dataclass(frozen=True)
-class Venue:
+class Venue(NamedTuple):
+    """A venue of the registry (the slug is the file-name prefix)."""
+
     slug: str
     name: str
     full_name: str
@@ -289,7 +289,7 @@ def _merge_venues(merged: dict[str, Any], entries: list[Any], path: str, tree: A
         if clash:
             message = f"venue name {entry['name']!r} is already the name of venue {clash[0]!r}"
             raise InputError(path, message, _line(tree, ["venues", i, "name"]))
-        merged[slug] = asdict(Venue(**entry))
+        merged[slug] = Venue(**entry)._asdict()
 
 
 def _merge_affiliations(merged: dict[str, Any], entries: list[Any], path: str, tree: Any) -> None:

@@ -10,7 +10,6 @@ import json
 from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import quote
 
 from notes_kit.findings import Finding, FixKind, Severity
 
@@ -155,6 +154,8 @@ def _artifact_location(path: str) -> dict[str, str]:
         pure = flavour(path)
         if pure.is_absolute():
             return {"uri": pure.as_uri()}
+    from urllib.parse import quote
+
     return {"uri": quote(path.replace("\\", "/"), safe="/"), "uriBaseId": "%SRCROOT%"}
 
 

@@ -13,6 +13,8 @@ from notes_kit.model import Page, Rate, Topic
 
 @dataclass
 class Acceptance:
+    """An acceptance figure and where it came from."""
+
     accepted: int
     submitted: int
     source: str  # "rate" (the page's one figure), "total" (its Total entry) or "sum" (of cycles)
@@ -29,6 +31,8 @@ class Acceptance:
 
 @dataclass
 class PageStats:
+    """The figures `notes-kit stats` prints for one page."""
+
     path: str
     venue: str
     year: int

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from notes_kit.findings import Finding, Severity
 
@@ -30,8 +29,7 @@ _FENCE = re.compile(r"\s*(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)")
 
 
-@dataclass(frozen=True)
-class Directive:
+class Directive(NamedTuple):
     """A well-formed directive at 1-based line and column (of `<!--` or `#`)."""
 
     line: int
@@ -40,8 +38,7 @@ class Directive:
     rules: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(NamedTuple):
     """One rule switched off on lines first..last (inclusive), by the directive at line:column."""
 
     rule: str
@@ -51,8 +48,9 @@ class Suppression:
     column: int
 
 
-@dataclass(frozen=True)
-class Suppressions:
+class Suppressions(NamedTuple):
+    """Every suppression of one file."""
+
     path: str
     items: tuple[Suppression, ...] = ()
 

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from notes_kit.registries import read_cache, write_cache
 
@@ -54,8 +53,7 @@ _EDGE = "'’_-"
 _JOINERS = str.maketrans("", "", "'’-")
 
 
-@dataclass(frozen=True)
-class Typo:
+class Typo(NamedTuple):
     """A misspelled word at character offsets [start, end) of the checked text."""
 
     start: int

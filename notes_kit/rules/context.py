@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class Context:
+    """One file as every rule sees it; derived views are computed once, on first use."""
+
     path: str
     text: str
     config: Config = field(default_factory=Config)

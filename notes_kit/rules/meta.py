@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from decimal import ROUND_HALF_UP, Decimal
 
 from notes_kit.findings import Finding, FixKind, Severity
 from notes_kit.meta import format_percent
@@ -88,10 +87,12 @@ def check_paper_list(ctx: Context) -> Iterator[Finding]:
                           "Meta Info", severity=Severity.WARNING, fixable=False)
 
 
-def expected_percent(accepted: int, submitted: int) -> Decimal:
-    """round(100*A/S, 1), rounding half up as people do by hand."""
-    value = Decimal(100 * accepted) / Decimal(submitted)
-    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+def expected_percent(accepted: int, submitted: int) -> str:
+    """round(100*A/S, 1), rounding half up as people do by hand, written as format_percent
+    writes one decimal. Exact integer arithmetic: tenths = floor(1000*A/S + 1/2)."""
+    tenths = (2000 * accepted + submitted) // (2 * submitted)
+    sign, tenths = ("-", -tenths) if tenths < 0 else ("", tenths)
+    return f"{sign}{tenths // 10}.{tenths % 10}"
 
 
 def _walk(rates: list[Rate]) -> Iterator[Rate]:
@@ -114,7 +115,7 @@ def check_arithmetic(ctx: Context) -> Iterator[Finding]:
                               end_column=end)
             continue
         expected = expected_percent(rate.accepted, rate.submitted)
-        if Decimal(format_percent(rate.percent)) != expected:
+        if format_percent(rate.percent) != expected:
             yield ctx.finding("NK204", rate.line, column, f"{where}"
                               f"{format_percent(rate.percent)}% does not match "
                               f"{rate.accepted} / {rate.submitted} = {expected}%",

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from notes_kit.findings import Finding, FixKind, Severity
 
@@ -14,8 +13,9 @@ if TYPE_CHECKING:
 Check = Callable[["Context"], Iterator[Finding]]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
+    """A rule's identity, documentation and check function."""
+
     id: str
     name: str
     summary: str

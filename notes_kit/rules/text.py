@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from html import unescape
-from html.entities import html5
 
 from notes_kit.findings import Finding, FixKind, Severity
 from notes_kit.regions import CODE, COMMENT, FRONT, HTML, PROSE, line_kinds
@@ -87,6 +85,9 @@ def _fixable_html(ctx: Context, number: int, line: str, cut: int) -> Iterator[Fi
 
 
 def _entities(ctx: Context, number: int, line: str) -> Iterator[Finding]:
+    from html import unescape
+    from html.entities import html5
+
     masked = _blank(line, _CODE) if "`" in line or "$$" in line else line
     for match in _ENTITY.finditer(masked):
         entity = match.group()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from conftest import (
@@ -10,6 +10,8 @@ from conftest import (
     lint_rule,
     read,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 
 from notes_kit.engine import fix
 from notes_kit.findings import Severity
@@ -35,7 +37,7 @@ def page_with_rate(rate: str) -> str:
     (7, 7, "100.0"),
 ])
 def test_expected_percent_rounds_half_up(accepted: int, submitted: int, percent: str) -> None:
-    assert expected_percent(accepted, submitted) == Decimal(percent)
+    assert expected_percent(accepted, submitted) == percent
     assert lint_rule(page_with_rate(f"{percent}% (= {accepted} / {submitted})"),
                      "sosp-2024.md", "NK204") == []
 
@@ -106,3 +108,11 @@ def test_missing_paper_list_is_a_warning() -> None:
     path = FIXTURES / "NK202" / "bad-none.md"
     found = lint_rule(read(path), path, "NK202")
     assert [(f.severity, f.fixable) for f in found] == [(Severity.WARNING, False)]
+
+
+@given(st.integers(min_value=0, max_value=10**6), st.integers(min_value=1, max_value=10**6))
+def test_expected_percent_agrees_with_decimal_rounding(accepted: int, submitted: int) -> None:
+    """The integer arithmetic against the decimal module as an oracle."""
+    oracle = (Decimal(100 * accepted) / Decimal(submitted)).quantize(Decimal("0.1"),
+                                                                     rounding=ROUND_HALF_UP)
+    assert expected_percent(accepted, submitted) == str(oracle)
