@@ -6,7 +6,6 @@ newline-terminated when not empty, so the CLI only writes it out.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any, Protocol
@@ -109,6 +108,8 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
 def render_json(
     findings: Sequence[Finding], rules: Mapping[str, Rule], *, color: bool = False
 ) -> str:
+    import json
+
     return json.dumps([finding_to_dict(f) for f in findings], indent=2) + "\n"
 
 
@@ -214,6 +215,8 @@ def sarif_log(findings: Sequence[Finding], rules: Mapping[str, Rule]) -> dict[st
 def render_sarif(
     findings: Sequence[Finding], rules: Mapping[str, Rule], *, color: bool = False
 ) -> str:
+    import json
+
     return json.dumps(sarif_log(findings, rules), indent=2) + "\n"
 
 

@@ -271,20 +271,22 @@ class Misspellings(Mapping[str, tuple[str, ...]]):
     def __len__(self) -> int:
         return self._size
 
-    def dump(self) -> bytes:
+    def dump(self, key: str = _FORMAT) -> bytes:
+        """The compact form for the disk cache; `key` names the source it was read from."""
         import marshal
 
-        return marshal.dumps((_FORMAT, self._size, self._buckets))
+        return marshal.dumps((key, self._size, self._buckets))
 
     @classmethod
-    def load(cls, raw: bytes) -> Misspellings | None:
+    def load(cls, raw: bytes, key: str = _FORMAT) -> Misspellings | None:
+        """A dumped dictionary, or None when `raw` is damaged or was dumped for another key."""
         import marshal
 
         try:
             form, size, buckets = marshal.loads(raw)
         except (EOFError, ValueError, TypeError):
             return None
-        if form != _FORMAT or not isinstance(size, int) or not isinstance(buckets, dict):
+        if form != key or not isinstance(size, int) or not isinstance(buckets, dict):
             return None
         return cls(buckets, size)
 
@@ -299,19 +301,20 @@ def load_dictionary() -> Misspellings:
 
 
 def _load_cached(path: Path) -> Misspellings:
-    import hashlib
     import sys
+    import zlib  # a short file name for the key; the key itself is stored and compared
 
     stat = path.stat()
     version = _codespell_version(path)
     key = f"{_FORMAT}-{version}-{stat.st_size}-{stat.st_mtime_ns}-{sys.version_info[:2]}-{path}"
-    name = f"codespell-{hashlib.sha256(key.encode()).hexdigest()[:24]}.marshal"
+    label = "".join(c for c in version if c.isalnum() or c in ".-")
+    name = f"codespell-{label}-{zlib.crc32(key.encode()):08x}.marshal"
     raw = read_cache(name)
-    cached = Misspellings.load(raw) if raw is not None else None
+    cached = Misspellings.load(raw, key) if raw is not None else None
     if cached is not None:
         return cached
     words = Misspellings.from_dict(parse_dictionary(path.read_text(encoding="utf-8")))
-    write_cache(name, words.dump(), "codespell-")
+    write_cache(name, words.dump(key), "codespell-")
     return words
 
 

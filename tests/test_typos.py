@@ -179,8 +179,15 @@ def test_disk_cache_hit_equals_fresh_parse(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.undo()
     monkeypatch.setenv("NOTES_KIT_CACHE_DIR", str(tmp_path))
     assert len(typos._load_cached(path)) == len(fresh)  # rebuilt
-    assert re.fullmatch(r"codespell-[0-9a-f]{24}\.marshal", cached_file.name)
+    assert re.fullmatch(r"codespell-[\w.-]+-[0-9a-f]{8}\.marshal", cached_file.name)
     assert registries.read_cache(cached_file.name) != b"\x00broken"
+
+
+def test_cached_dictionary_of_another_source_is_refused() -> None:
+    """The file name is a short checksum; the full key is stored and compared on load."""
+    mapping = Misspellings.from_dict({"modle": ("model",)})
+    assert Misspellings.load(mapping.dump("key-a"), "key-a") is not None
+    assert Misspellings.load(mapping.dump("key-a"), "key-b") is None
 
 
 def _no_parse(text: str) -> dict[str, tuple[str, ...]]:
