@@ -62,6 +62,8 @@ def parse_blocks(lines: list[str]) -> list[Block]:
 def _refuse_deep_lists(lines: list[str]) -> None:
     """Deep nesting costs mistletoe quadratic time and deep recursion: refuse it first."""
     for number, line in enumerate(lines, 1):
+        if len(line) <= 2 * MAX_NESTING:
+            continue  # too short for either: each marker takes two columns
         stripped = line.lstrip(" >")
         width = len(line) - len(stripped)
         if width > 4 * MAX_NESTING or _marker_run(stripped) > MAX_NESTING:

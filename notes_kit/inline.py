@@ -49,15 +49,17 @@ def split_paper_line(text: str) -> PaperLine:
     if not matches:
         return PaperLine(text, [], "")
     after = text[matches[-1].end() :]
-    if not re.fullmatch(r"[\s\]]*", after):
+    if after.replace("]", "").strip():  # only closing brackets and spaces may follow
         return PaperLine(text, [], "")
     first = len(matches) - 1
     while first > 0 and _GLUE.match(text[matches[first - 1].end() : matches[first].start()]):
         first -= 1
     start = matches[first].start()
     head = text[:start]
-    opener = re.search(r"(\\?\[\s*)?$", head)
-    cut = opener.start() if opener and opener.group(0) else len(head)
+    cut = len(head)
+    body = head.rstrip()
+    if body.endswith("["):  # the tail's own opening `[` or `\[`
+        cut = len(body) - 2 if body.endswith("\\[") else len(body) - 1
     title = head[:cut].rstrip()
     if not title:
         return PaperLine(text, [], "")
@@ -67,7 +69,7 @@ def split_paper_line(text: str) -> PaperLine:
 
 
 def _unescape(label: str) -> str:
-    return re.sub(r"\\(.)", r"\1", label)
+    return re.sub(r"\\(.)", r"\1", label) if "\\" in label else label
 
 
 def canonical_tail(links: list[tuple[str, str]]) -> str:
@@ -97,4 +99,5 @@ _TRAILING = re.compile(r"(?:\s|&#x20;)+$")
 
 def clean(text: str) -> str:
     """Drop what a line end may carry without meaning: spaces and GitBook's `&#x20;`."""
-    return "\n".join(_TRAILING.sub("", line) for line in text.split("\n"))
+    return "\n".join(_TRAILING.sub("", line) if line and (line[-1].isspace() or line[-1] == ";")
+                     else line for line in text.split("\n"))
