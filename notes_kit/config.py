@@ -44,9 +44,10 @@ class Config:
 
     def enabled(self, rule_id: str, path: str) -> bool:
         """Longest matching prefix wins (a tie goes to ignore); per-file-ignores always win."""
-        if _longest(self.select, rule_id) <= _longest(self.ignore, rule_id):
+        if not _selected(self.select, self.ignore, rule_id):
             return False
-        return not any(rule_id.startswith(p) for p in self.ignored_for(path))
+        ignored = self.ignored_for(path)
+        return not ignored or not any(rule_id.startswith(p) for p in ignored)
 
     def ignored_for(self, path: str) -> tuple[str, ...]:
         """Prefixes that per-file-ignores switch off for `path`."""
@@ -67,6 +68,12 @@ class Config:
 
         blob = json.dumps(data, sort_keys=True).encode("utf-8")
         return hashlib.sha256(blob).hexdigest()
+
+
+@lru_cache(maxsize=1024)
+def _selected(select: tuple[str, ...], ignore: tuple[str, ...], rule_id: str) -> bool:
+    """select/ignore by prefix, decided once per rule (lint asks per rule and per file)."""
+    return _longest(select, rule_id) > _longest(ignore, rule_id)
 
 
 def _longest(prefixes: Iterable[str], rule_id: str) -> int:

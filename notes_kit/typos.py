@@ -21,6 +21,8 @@ from notes_kit.registries import read_cache, write_cache
 
 _FORMAT = "2"
 _MEMO_LIMIT = 200_000  # distinct tokens remembered per allow list
+_BIG_BUCKET = 2048  # characters
+_SCANS_BEFORE_SET = 16
 _DICT: Misspellings | None = None
 
 # Spans that are not prose, blanked before words are found. Order matters:
@@ -198,6 +200,9 @@ class Misspellings(Mapping[str, tuple[str, ...]]):
         self._seen: dict[str, tuple[str, ...] | None] = {}  # notes repeat their words
         self._tokens: dict[frozenset[str], dict[str, tuple[Typo, ...]]] = {}
         self._flagged: dict[frozenset[str], set[str]] = {}  # the memo's tokens with hits
+        # A big bucket searched often becomes a set of its misspellings (a collection run).
+        self._scans: dict[str, int] = {}
+        self._keysets: dict[str, set[str]] = {}
 
     @classmethod
     def from_dict(cls, words: dict[str, tuple[str, ...]]) -> Misspellings:
@@ -225,6 +230,8 @@ class Misspellings(Mapping[str, tuple[str, ...]]):
         self._seen.clear()
         self._tokens.clear()
         self._flagged.clear()
+        self._scans.clear()
+        self._keysets.clear()
 
     def flagged(self, allow: frozenset[str]) -> set[str]:
         """The tokens of token_memo(allow) that hold a misspelling."""
@@ -250,8 +257,21 @@ class Misspellings(Mapping[str, tuple[str, ...]]):
         return default if found is None else found
 
     def _listed(self, key: str) -> bool:
-        bucket = self._buckets.get(key[:3])
-        return bucket is not None and f"\n{key}->" in bucket
+        """Whether `key` is a misspelling the dictionary lists (most words are not)."""
+        prefix = key[:3]
+        keys = self._keysets.get(prefix)
+        if keys is not None:
+            return key in keys
+        bucket = self._buckets.get(prefix)
+        if bucket is None:
+            return False
+        if len(bucket) > _BIG_BUCKET:  # scanning "con" (50 kB) costs ~15 us a word
+            count = self._scans[prefix] = self._scans.get(prefix, 0) + 1
+            if count > _SCANS_BEFORE_SET:
+                keys = self._keysets[prefix] = {row.partition("->")[0]
+                                                for row in bucket.split("\n")}
+                return key in keys
+        return f"\n{key}->" in bucket
 
     def _find(self, key: str) -> tuple[str, ...] | None:
         bucket = self._buckets.get(key[:3])

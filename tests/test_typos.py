@@ -192,3 +192,14 @@ def test_cached_dictionary_of_another_source_is_refused() -> None:
 
 def _no_parse(text: str) -> dict[str, tuple[str, ...]]:
     raise AssertionError("cache hit expected")
+
+
+def test_big_bucket_verdicts_survive_the_switch_to_a_set() -> None:
+    """A bucket searched often is turned into a set: every verdict stays the same."""
+    words = {f"con{i:04d}x": ("fix",) for i in range(300)}  # one bucket of ~4 kB
+    mapping = Misspellings.from_dict(words)
+    probes = [*list(words)[:40], *(f"con{i:04d}y" for i in range(40))]
+    verdicts = [mapping._listed(key) for key in probes]  # the switch happens on the way
+    assert mapping._keysets  # the bucket is a set now
+    assert verdicts == [key in words for key in probes]
+    assert [mapping._listed(key) for key in probes] == verdicts
