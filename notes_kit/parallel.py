@@ -225,7 +225,7 @@ def collection_findings(files: list[str], config: Config, outcomes: Sequence[Fil
             return found
         from notes_kit.rules.collection import collection_findings as compute
 
-        known = {o.path: o.facts for o in outcomes if o.facts is not None}
+        known = {o.path: o.facts for o in outcomes if o.facts_known}
         findings = compute(files, config, known, twins=twins)
         if cache is not None and inputs_of(()) == inputs:
             cache.store_collection(inputs, findings)  # unless a file changed meanwhile

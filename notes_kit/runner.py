@@ -22,6 +22,7 @@ class FileOutcome:
     applied: list[Finding] = field(default_factory=list)
     digest: str | None = None  # sha256 of the bytes linted, when the result cache read them
     facts: PageFacts | None = None  # what the collection rules need of a conference page
+    facts_known: bool = False  # facts were asked for and None means "not a conference page"
 
 
 @dataclass
@@ -64,10 +65,13 @@ def process_file(path: str, config: Config, fix: bool, unsafe: bool,
 
                 outcome.facts = page_facts(path, text, ctx.parsed.page,
                                            twin=collect == "collection")
+            outcome.facts_known = bool(collect)
     except InputError as exc:
         outcome.error = str(exc)
+        outcome.facts_known = bool(collect)  # unreadable here, unreadable to the collection too
     except RecursionError:
         outcome.error = f"{path}: input nested too deeply"
+        outcome.facts_known = bool(collect)
     return outcome
 
 

@@ -191,3 +191,21 @@ def test_one_page_alone_is_checked_for_urls_and_papers_listed_twice(tmp_path: Pa
     assert code == 1
     assert {(17, "NK702"), (19, "NK701")} <= rules
     assert not any(rule == "NK703" for _, rule in rules)  # the twin check needs several files
+
+
+def test_lint_parses_each_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The collection rules reuse what the per-file lint found, pages that are not
+    conference pages included: no file is read and parsed a second time."""
+    from notes_kit.rules import collection
+
+    body = paper("Same Title", "https://a.org/1")
+    write(tmp_path, "atc-2024.md", page("ATC", 2024, body))
+    write(tmp_path, "osdi-2024.md", page("OSDI", 2024, body))
+    write(tmp_path, "README.md", "# Reading notes\n\n" + body)
+    (tmp_path / "binary.md").write_bytes(b"\0\1")
+    reread: list[str] = []
+    monkeypatch.setattr(collection, "read_facts", lambda path, **_: reread.append(path))
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["lint", "--no-cache", "--jobs", "1", str(tmp_path)], out, err) == 2
+    assert "osdi-2024.md:15:3: NK701" in out.getvalue()
+    assert reread == []

@@ -258,17 +258,18 @@ def _suppressed(findings: list[Finding], sources: list[PageFacts]) -> list[Findi
 
 
 def collection_findings(files: list[str], config: Config,
-                        known: dict[str, PageFacts] | None = None, *,
+                        known: dict[str, PageFacts | None] | None = None, *,
                         twins: bool = True) -> list[Finding]:
     """NK701-703 and NK404 over the Markdown conference pages among `files`, sorted.
 
-    `known` holds the facts the per-file lint already extracted; other files are
-    read and parsed here, one at a time, keeping only their facts.
+    `known` holds the facts the per-file lint already extracted (None for a file
+    it found not to be a conference page); other files are read and parsed here,
+    one at a time, keeping only their facts.
     """
     known = known or {}
     sources = []
     for path in sorted(set(files)):
-        facts = known.get(path) or read_facts(path, twin=twins)
+        facts = known[path] if path in known else read_facts(path, twin=twins)
         if facts is not None:
             sources.append(facts)
     if not sources:
