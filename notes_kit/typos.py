@@ -19,10 +19,10 @@ from typing import Any, NamedTuple
 
 from notes_kit.registries import read_cache, write_cache
 
-_FORMAT = "2"
+_FORMAT = "3"
 _MEMO_LIMIT = 200_000  # distinct tokens remembered per allow list
-_BIG_BUCKET = 2048  # characters
-_SCANS_BEFORE_SET = 16
+_BUCKET_CHARS = 2048  # a bucket bigger than this is split by a longer prefix
+_MAX_DEPTH = 10
 _DICT: Misspellings | None = None
 
 # Spans that are not prose, blanked before words are found. Order matters:
@@ -189,27 +189,41 @@ def dictionary_path() -> Path | None:
 class Misspellings(Mapping[str, tuple[str, ...]]):
     """codespell's dictionary as a read-only mapping, lower-case misspelling -> candidates.
 
-    Stored as a few thousand text buckets (`\\nwrong->fix1,fix2\\n...`) keyed by the
-    first three letters, and searched with str.find: unmarshalling 65,000 keys
-    and tuples costs ~40 ms per process, a few thousand strings well under 5 ms.
+    Stored as text buckets (`\\nwrong->fix1,fix2\\n...`) of at most ~2 kB, keyed by
+    a prefix of the misspelling, and searched with str.find: unmarshalling 65,000
+    keys and tuples costs ~40 ms per process, 9,000 strings under 2 ms. The prefix
+    is three letters, or longer where three would make a big bucket (`depth`):
+    one bucket of the 50 kB that start with "con" costs ~15 us a word to scan.
     """
 
-    def __init__(self, buckets: dict[str, str], size: int) -> None:
+    def __init__(self, buckets: dict[str, str], size: int, depth: dict[str, int]) -> None:
         self._buckets = buckets
         self._size = size
+        self._depth = depth  # prefix length, for the three-letter groups split further
         self._seen: dict[str, tuple[str, ...] | None] = {}  # notes repeat their words
         self._tokens: dict[frozenset[str], dict[str, tuple[Typo, ...]]] = {}
         self._flagged: dict[frozenset[str], set[str]] = {}  # the memo's tokens with hits
-        # A big bucket searched often becomes a set of its misspellings (a collection run).
-        self._scans: dict[str, int] = {}
-        self._keysets: dict[str, set[str]] = {}
 
     @classmethod
     def from_dict(cls, words: dict[str, tuple[str, ...]]) -> Misspellings:
-        lines: dict[str, list[str]] = {}
+        groups: dict[str, dict[str, str]] = {}
         for wrong, fixes in words.items():
-            lines.setdefault(wrong[:3], []).append(f"{wrong}->{','.join(fixes)}")
-        return cls({k: "\n" + "\n".join(v) + "\n" for k, v in lines.items()}, len(words))
+            groups.setdefault(wrong[:3], {})[wrong] = f"{wrong}->{','.join(fixes)}"
+        buckets: dict[str, str] = {}
+        depth: dict[str, int] = {}
+        for group, rows in groups.items():
+            size = 3
+            split = _split(rows, size)
+            while size < _MAX_DEPTH and max(map(len, split.values())) > _BUCKET_CHARS:
+                size += 1
+                split = _split(rows, size)
+            if size > 3:
+                depth[group] = size
+            buckets.update(split)
+        return cls(buckets, len(words), depth)
+
+    def _bucket(self, key: str) -> str | None:
+        return self._buckets.get(key[: self._depth.get(key[:3], 3)])
 
     def __getitem__(self, key: str) -> tuple[str, ...]:
         found = self.get(key)
@@ -230,8 +244,6 @@ class Misspellings(Mapping[str, tuple[str, ...]]):
         self._seen.clear()
         self._tokens.clear()
         self._flagged.clear()
-        self._scans.clear()
-        self._keysets.clear()
 
     def flagged(self, allow: frozenset[str]) -> set[str]:
         """The tokens of token_memo(allow) that hold a misspelling."""
@@ -258,23 +270,11 @@ class Misspellings(Mapping[str, tuple[str, ...]]):
 
     def _listed(self, key: str) -> bool:
         """Whether `key` is a misspelling the dictionary lists (most words are not)."""
-        prefix = key[:3]
-        keys = self._keysets.get(prefix)
-        if keys is not None:
-            return key in keys
-        bucket = self._buckets.get(prefix)
-        if bucket is None:
-            return False
-        if len(bucket) > _BIG_BUCKET:  # scanning "con" (50 kB) costs ~15 us a word
-            count = self._scans[prefix] = self._scans.get(prefix, 0) + 1
-            if count > _SCANS_BEFORE_SET:
-                keys = self._keysets[prefix] = {row.partition("->")[0]
-                                                for row in bucket.split("\n")}
-                return key in keys
-        return f"\n{key}->" in bucket
+        bucket = self._bucket(key)
+        return bucket is not None and f"\n{key}->" in bucket
 
     def _find(self, key: str) -> tuple[str, ...] | None:
-        bucket = self._buckets.get(key[:3])
+        bucket = self._bucket(key)
         if bucket is None or "\n" in key:
             return None
         at = bucket.find(f"\n{key}->")
@@ -295,7 +295,7 @@ class Misspellings(Mapping[str, tuple[str, ...]]):
         """The compact form for the disk cache; `key` names the source it was read from."""
         import marshal
 
-        return marshal.dumps((key, self._size, self._buckets))
+        return marshal.dumps((key, self._size, self._buckets, self._depth))
 
     @classmethod
     def load(cls, raw: bytes, key: str = _FORMAT) -> Misspellings | None:
@@ -303,12 +303,22 @@ class Misspellings(Mapping[str, tuple[str, ...]]):
         import marshal
 
         try:
-            form, size, buckets = marshal.loads(raw)
+            form, size, buckets, depth = marshal.loads(raw)
         except (EOFError, ValueError, TypeError):
             return None
-        if form != key or not isinstance(size, int) or not isinstance(buckets, dict):
+        if form != key or not isinstance(size, int) or not isinstance(buckets, dict) \
+                or not isinstance(depth, dict):
             return None
-        return cls(buckets, size)
+        return cls(buckets, size, depth)
+
+
+def _split(rows: dict[str, str], size: int) -> dict[str, str]:
+    """Dictionary rows (misspelling -> row text) grouped by the misspelling's first `size`
+    characters, each group one bucket string."""
+    groups: dict[str, list[str]] = {}
+    for wrong, row in rows.items():
+        groups.setdefault(wrong[:size], []).append(row)
+    return {prefix: "\n" + "\n".join(found) + "\n" for prefix, found in groups.items()}
 
 
 def load_dictionary() -> Misspellings:
@@ -316,7 +326,7 @@ def load_dictionary() -> Misspellings:
     global _DICT
     if _DICT is None:
         path = dictionary_path()
-        _DICT = _load_cached(path) if path else Misspellings({}, 0)
+        _DICT = _load_cached(path) if path else Misspellings({}, 0, {})
     return _DICT
 
 

@@ -194,12 +194,25 @@ def _no_parse(text: str) -> dict[str, tuple[str, ...]]:
     raise AssertionError("cache hit expected")
 
 
-def test_big_bucket_verdicts_survive_the_switch_to_a_set() -> None:
-    """A bucket searched often is turned into a set: every verdict stays the same."""
-    words = {f"con{i:04d}x": ("fix",) for i in range(300)}  # one bucket of ~4 kB
+def test_big_groups_are_split_into_small_buckets_with_the_same_verdicts() -> None:
+    """2,000 misspellings starting "con" (like codespell's 50 kB of them) are spread over
+    buckets of at most ~2 kB by longer prefixes; every lookup gives the same answer."""
+    words = {f"con{i:04d}x": (f"fix{i}",) for i in range(2000)}
+    words |= {"co": ("go",), "con": ("on",), "cat": ("cart",)}
     mapping = Misspellings.from_dict(words)
-    probes = [*list(words)[:40], *(f"con{i:04d}y" for i in range(40))]
-    verdicts = [mapping._listed(key) for key in probes]  # the switch happens on the way
-    assert mapping._keysets  # the bucket is a set now
-    assert verdicts == [key in words for key in probes]
-    assert [mapping._listed(key) for key in probes] == verdicts
+    assert max(map(len, mapping._buckets.values())) <= 2048 + 40
+    assert mapping._depth["con"] > 3
+    assert all(mapping.get(key) == fixes for key, fixes in words.items())
+    assert all(mapping._listed(key) for key in words)
+    probes = ["con0001y", "con", "conx", "co0", "c"]
+    assert [mapping.get(key) for key in probes] == [None, ("on",), None, None, None]
+    restored = Misspellings.load(mapping.dump())
+    assert restored is not None and dict(restored.items()) == dict(mapping.items())
+
+
+def test_every_entry_of_codespells_dictionary_is_found() -> None:
+    path = typos.dictionary_path()
+    assert path is not None
+    parsed = parse_dictionary(path.read_text(encoding="utf-8"))
+    mapping = Misspellings.from_dict(parsed)
+    assert len(mapping) == len(parsed) and all(mapping.get(k) == v for k, v in parsed.items())
