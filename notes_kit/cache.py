@@ -21,18 +21,33 @@ imported here: a full cache hit must not import the parser.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
 import os
 import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from notes_kit.config import Config
 from notes_kit.findings import Finding, FixKind, Severity
+
+if TYPE_CHECKING:
+    import hashlib
+    from types import ModuleType
+
+
+def _sha256(data: bytes = b"") -> hashlib._Hash:
+    """hashlib costs ~5 ms to import (OpenSSL): only runs that use the cache pay it."""
+    import hashlib
+
+    return hashlib.sha256(data)
+
+
+def _json() -> ModuleType:
+    import json
+
+    return json
 
 FORMAT = 1  # bump when the entry layout changes
 KEEP_STAMPS = 4  # result folders kept (one per tool/config/registry combination)
@@ -59,7 +74,7 @@ def read_regular(path: str) -> bytes | None:
 
 
 def digest_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return _sha256(data).hexdigest()
 
 
 def file_digest(path: str) -> str:
@@ -70,7 +85,7 @@ def file_digest(path: str) -> str:
 
 def source_stamp(package: Path = PACKAGE_DIR) -> str:
     """Size and mtime of the tool's modules and data: an editable install changes in place."""
-    digest = hashlib.sha256()
+    digest = _sha256()
     stack = [package]
     while stack:
         folder = stack.pop()
@@ -111,7 +126,7 @@ def run_stamp(config: Config) -> str:
                                *config.extra_terms)]
     parts = [str(FORMAT), str(notes_kit.__version__), source_stamp(), config.fingerprint(),
              registry_fingerprint(extra), _dictionary_stamp(), sys.implementation.cache_tag]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+    return _sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
 class ResultCache:
@@ -139,7 +154,7 @@ class ResultCache:
         return cls(base / "results", stamp)
 
     def _entry(self, path: str) -> str:
-        name = hashlib.sha256(f"{os.path.abspath(path)}\0{path}".encode()).hexdigest()[:40]
+        name = _sha256(f"{os.path.abspath(path)}\0{path}".encode()).hexdigest()[:40]
         return f"{self._prefix}{name[:2]}{os.sep}{name}.json"
 
     def lookup(self, path: str, digest: str) -> list[Finding] | None:
@@ -150,7 +165,7 @@ class ResultCache:
         except OSError:
             return None
         try:
-            entry = json.loads(raw)
+            entry = _json().loads(raw)
             if (not isinstance(entry, dict) or entry.get("format") != FORMAT
                     or entry.get("path") != path
                     or entry.get("sha256") != digest):
@@ -172,7 +187,7 @@ class ResultCache:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             with os.fdopen(fd, "wb") as handle:
-                handle.write(json.dumps(entry, ensure_ascii=False,
+                handle.write(_json().dumps(entry, ensure_ascii=False,
                                         separators=(",", ":")).encode("utf-8"))
             os.replace(tmp, target)
         except OSError:
@@ -188,7 +203,7 @@ class ResultCache:
     def lookup_collection(self, inputs: dict[str, str]) -> list[Finding] | None:
         """The collection findings stored for exactly these inputs (path -> digest), or None."""
         try:
-            entry = json.loads(self._collection_entry(inputs).read_bytes())
+            entry = _json().loads(self._collection_entry(inputs).read_bytes())
             if (not isinstance(entry, dict) or entry.get("format") != FORMAT
                     or entry.get("inputs") != inputs):
                 return None
@@ -203,7 +218,7 @@ class ResultCache:
 
     def _collection_entry(self, inputs: dict[str, str]) -> Path:
         """One entry per set of paths: a changed file overwrites it, a new set adds one."""
-        name = hashlib.sha256("\0".join(sorted(inputs)).encode()).hexdigest()[:40]
+        name = _sha256("\0".join(sorted(inputs)).encode()).hexdigest()[:40]
         return self.folder / "collection" / f"{name}.json"
 
     def prune(self, keep: int = KEEP_STAMPS) -> None:

@@ -18,7 +18,7 @@ _LINK = re.compile(
 # What may stand between two links of one tail: brackets, escapes, commas, bars.
 _GLUE = re.compile(r"^[\s\\\[\],|/;]*$")
 _AUTOLINK = re.compile(r"^<(https?://[^<>\s]+)>$")
-_URLISH = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$", re.IGNORECASE)
+_URLISH = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
 
 
 @dataclass

@@ -43,10 +43,10 @@ _SKIP_BRANCHES = (
     r"\bwww\.[^\s<>]+",
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # e-mail address
 )
-_SKIP = re.compile("|".join(_SKIP_BRANCHES), re.DOTALL)
 # The e-mail branches start at every word character and backtrack through it:
 # text without an "@" (nearly all of it) is scanned without them, same result.
 _SKIP_NO_AT = re.compile("|".join(b for b in _SKIP_BRANCHES if "@" not in b), re.DOTALL)
+_SKIP_ALL = "|".join(_SKIP_BRANCHES)  # compiled (and cached by re) on the first "@"
 # Every branch needs one of these; a text with none of them has nothing to blank.
 _SKIP_MARKS = ("`", "$", "<", "{%", "&", "]", "://", "www.", "@")
 _TOKEN = re.compile(r"[\w'’-]+")
@@ -78,7 +78,8 @@ def prose_mask(text: str) -> str:
     """
     if not any(mark in text for mark in _SKIP_MARKS):
         return text  # most note lines: no branch of _SKIP can match
-    return (_SKIP if "@" in text else _SKIP_NO_AT).sub(_blank_match, text)
+    skip = re.compile(_SKIP_ALL, re.DOTALL) if "@" in text else _SKIP_NO_AT
+    return skip.sub(_blank_match, text)
 
 
 def _blank_match(match: re.Match[str]) -> str:
