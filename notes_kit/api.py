@@ -21,20 +21,43 @@ def to_markdown(page: Page) -> str:
     return render_page(page)
 
 
-def page_to_yaml(page: Page, out_path: str | None = None) -> str:
-    from notes_kit import convert, schema, yaml_io
+def page_to_yaml(page: Page, out_path: str | None = None, *, check: bool = True) -> str:
+    """The page's canonical YAML; InputError if `check` and the schema refuses the data.
+
+    The check guards against a parser bug writing a YAML page the schema refuses. It costs
+    more than the conversion (jsonschema's import ~90 ms, then ~2 ms a page), so it runs
+    where YAML is written or a twin reported: `to-yaml` (file or stdout) and `new` always,
+    `sync` only for a twin it will write or report stale (a twin equal to the conversion
+    was checked when it was written, and NK601 checks it on every lint).
+    """
+    from notes_kit import convert, yaml_io
 
     data = convert.page_to_data(page)
+    if check:
+        _refuse_invalid(data, out_path)
+    return yaml_io.dump(data, out_path)
+
+
+def check_page(page: Page, out_path: str | None = None) -> None:
+    """InputError if the page's YAML form would break the schema: such YAML is never written."""
+    from notes_kit import convert
+
+    _refuse_invalid(convert.page_to_data(page), out_path)
+
+
+def _refuse_invalid(data: Any, out_path: str | None) -> None:
+    from notes_kit import schema
+
     problems = schema.validate(data)
     if problems:  # the model produced something the schema refuses: never write it
         where, message = problems[0]
         raise InputError(out_path or "<yaml>", f"cannot write valid YAML: {message}")
-    return yaml_io.dump(data, out_path)
 
 
-def to_yaml(text: str, path: str = "<string>", out_path: str | None = None) -> str:
-    """Markdown page -> canonical YAML (the safe fixes applied)."""
-    return page_to_yaml(parse_markdown(text, path), out_path)
+def to_yaml(text: str, path: str = "<string>", out_path: str | None = None, *,
+            check: bool = True) -> str:
+    """Markdown page -> canonical YAML (the safe fixes applied); `check` as in page_to_yaml."""
+    return page_to_yaml(parse_markdown(text, path), out_path, check=check)
 
 
 def load_yaml_data(text: str, path: str = "<string>") -> Any:

@@ -31,16 +31,22 @@ def schema_path_for(out_path: str | None) -> str:
 
 def validate(data: Any) -> list[tuple[list[Any], str]]:
     """(path, message) for every violation, most specific first, sorted by path."""
-    from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
 
-    validator = Draft202012Validator(notes_schema())
     found: list[tuple[list[Any], str]] = []
-    for error in validator.iter_errors(data):
+    for error in _validator().iter_errors(data):
         error = best_match([error]) if error.context else error
         where = list(error.absolute_path)
         found.append((where, _message(where, error.message)))
     return sorted(found, key=lambda item: [str(p) for p in item[0]])
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    """Built once per process: its $ref lookups are then cached across documents."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(notes_schema())
 
 
 def _message(where: list[Any], message: str) -> str:
