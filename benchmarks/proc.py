@@ -38,6 +38,16 @@ def median(procs: Sequence[Proc]) -> Proc:
                 statistics.median(p.cpu for p in procs))
 
 
+@dataclass(frozen=True)
+class Rounds:
+    procs: list[Proc]  # each command's median
+    wall: list[float]  # median per-round wall-time ratio to the first command
+    cpu: list[float]  # the same for CPU time
+
+    def ratio(self, index: int) -> str:
+        return f"{self.wall[index]:.2f}x floor (CPU {self.cpu[index]:.2f}x)"
+
+
 class Runner:
     """Commands run with a private result cache and, unless told, cached bytecode."""
 
@@ -107,22 +117,35 @@ class Runner:
         return median(procs)
 
     def interleaved(self, cmds: Sequence[Sequence[str]], runs: int, *, cwd: Path = REPO,
-                    bytecode: bool = True) -> tuple[list[Proc], list[float]]:
+                    bytecode: bool = True,
+                    before: Sequence[Callable[[], None] | None] = ()) -> Rounds:
         """Run the commands in turn, `runs` rounds (after one untimed round): fair under load.
 
-        Returns each command's median, and the median over rounds of its wall time
-        divided by the first command's in the same round (steadier than a ratio of
-        medians when other processes come and go).
+        `before[i]`, when given, runs (untimed) before each run of command i. Returns
+        each command's median, and the median over rounds of its wall time (and of its
+        CPU time) divided by the first command's in the same round: steadier than a
+        ratio of medians when other processes come and go. CPU time is the steadier of
+        the two on a shared machine, where a process also waits for a core.
         """
-        for cmd in cmds:
-            self.once(cmd, bytecode=bytecode, cwd=cwd)
+        hooks = list(before) + [None] * (len(cmds) - len(before))
+
+        def one(index: int) -> Proc:
+            hook = hooks[index]
+            if hook is not None:
+                hook()
+            return self.once(cmds[index], bytecode=bytecode, cwd=cwd)
+
+        for index in range(len(cmds)):
+            one(index)
         got: list[list[Proc]] = [[] for _ in cmds]
         for _ in range(runs):
-            for index, cmd in enumerate(cmds):
-                got[index].append(self.once(cmd, bytecode=bytecode, cwd=cwd))
-        ratios = [statistics.median(p.wall / f.wall for p, f in zip(procs, got[0], strict=True))
-                  for procs in got]
-        return [median(procs) for procs in got], ratios
+            for index in range(len(cmds)):
+                got[index].append(one(index))
+        wall = [statistics.median(p.wall / f.wall for p, f in zip(procs, got[0], strict=True))
+                for procs in got]
+        cpu = [statistics.median(p.cpu / f.cpu for p, f in zip(procs, got[0], strict=True))
+               for procs in got]
+        return Rounds([median(procs) for procs in got], wall, cpu)
 
     def show(self, cmd: Sequence[str]) -> str:
         words = []

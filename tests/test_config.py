@@ -265,3 +265,37 @@ def test_merge_rejects_unknown_prefix() -> None:
     with pytest.raises(InputError) as info:
         merge(Config(), select=["NK", "W1"])
     assert str(info.value) == "--select: unknown rule prefix 'W1' (expected NK and up to 3 digits)"
+
+
+# --- the parsed-config cache ----------------------------------------------------
+
+
+def test_parsed_config_is_cached_and_checked_against_the_whole_text(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from notes_kit import config as config_module
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("NOTES_KIT_CACHE_DIR", str(cache))
+    text = 'ignore = ["NK5"]\nallow-words = ["vLLM"]\n'
+    first = load_text(tmp_path / "a", text)
+    [stored] = cache.glob("config-*.marshal")
+    parsed: list[str] = []
+    real = config_module._parse_toml
+    monkeypatch.setattr(config_module, "_parse_toml",
+                        lambda t, p: parsed.append(t) or real(t, p))
+    again = load_text(tmp_path / "b", text)
+    assert (again.ignore, again.allow_words) == (first.ignore, first.allow_words) == (
+        ("NK5",), frozenset({"vllm"}))
+    assert parsed == []  # served from the cache
+    stored.write_bytes(b"\x00broken")
+    assert load_text(tmp_path / "c", text).ignore == ("NK5",) and parsed == [text]
+    other = 'ignore = ["NK6"]\n'
+    assert load_text(tmp_path / "d", other).ignore == ("NK6",) and parsed[-1] == other
+
+
+def test_toml_dates_are_parsed_but_not_cached(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NOTES_KIT_CACHE_DIR", str(tmp_path / "cache"))
+    text = '[tool.other]\nwhen = 2024-11-04\n\n[tool.notes-kit]\nignore = ["NK5"]\n'
+    assert load_text(tmp_path, text, "pyproject.toml").ignore == ("NK5",)
+    assert not list((tmp_path / "cache").glob("config-*"))
