@@ -4,8 +4,9 @@ Each page looks like the real notes: `# VENUE YEAR`, Meta Info (homepage, paper
 lists, acceptance rate), `## Papers` with topics, some papers gathered under a
 group bullet, each paper with 1-4 links, an affiliation line (registry names,
 sometimes an alias) and nested notes (bold system names, math, sub-bullets),
-plus the odd typo so the spelling rule has work. Titles and paper URLs are
-unique across the collection, so the collection rules find (almost) nothing.
+plus the odd typo so the spelling rule has work. Now and then a paper is listed
+again in a later page (same title and link: NK701) or a paper links an earlier
+paper's URL (NK702), as real collections have, so the collection rules have work.
 
     python benchmarks/gen_collection.py --pages 100 --papers 50 [--seed 1] [--out DIR]
 """
@@ -54,7 +55,12 @@ class Collection:
     bytes: int
 
 
-def _title(rng: random.Random, serial: int) -> str:
+REPEAT = 0.004  # a paper listed again (a workshop and a conference version, two topics)
+SLIP = 0.001  # a link copied from an earlier paper
+
+
+def _title(serial: int) -> str:
+    rng = random.Random(serial)  # the same paper has the same title wherever it is listed
     name = rng.choice(NAMES) + str(serial)
     words = " ".join(rng.sample(WORDS, rng.randint(3, 6)))
     return f"{name}: {words[0].upper()}{words[1:]} with {rng.choice(WORDS)} {rng.choice(WORDS)}"
@@ -68,17 +74,19 @@ def _note(rng: random.Random) -> str:
 
 
 def _paper(rng: random.Random, serial: int, indent: str) -> list[str]:
-    links = [f"\\[[Paper](https://dl.acm.org/doi/10.1145/{3600000 + serial})]"]
+    listed = rng.randrange(serial) if serial and rng.random() < REPEAT else serial
+    url = rng.randrange(serial) if serial and rng.random() < SLIP else listed
+    links = [f"\\[[Paper](https://dl.acm.org/doi/10.1145/{3600000 + url})]"]
     for label in rng.sample(LABELS, rng.randint(0, 3)):
         if label == "arXiv":
-            links.append(f"\\[[arXiv](https://arxiv.org/abs/24{serial % 12 + 1:02d}."
-                         f"{serial % 100000:05d})]")
+            links.append(f"\\[[arXiv](https://arxiv.org/abs/24{listed % 12 + 1:02d}."
+                         f"{listed % 100000:05d})]")
         else:
-            links.append(f"\\[[{label}](https://example.org/{label.lower()}/{serial})]")
+            links.append(f"\\[[{label}](https://example.org/{label.lower()}/{listed})]")
     affiliations = rng.sample(AFFILIATIONS, rng.randint(1, 3))
     if rng.random() < 0.02:
         affiliations[0] = "Peking University"  # an alias of PKU, as real notes have
-    lines = [f"{indent}* {_title(rng, serial)} {' '.join(links)}",
+    lines = [f"{indent}* {_title(listed)} {' '.join(links)}",
              f"{indent}  * {' & '.join(affiliations)}"]
     for _ in range(rng.randint(1, 3)):
         lines.append(f"{indent}  * {_note(rng)}")

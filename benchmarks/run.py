@@ -1,6 +1,7 @@
 """Whole-process benchmarks of notes-kit on this machine; prints a Markdown table.
 
-    python benchmarks/run.py [--quick] [--papers 10] [--sizes 10,100,1000] [--corpus DIR]
+    python benchmarks/run.py [--quick] [--papers 10] [--sizes 10,100,1000x200] [--huge]
+                             [--corpus DIR] [--only abcd]
 
 (a) one page as pre-commit lints it, next to `python -c "import mistletoe"`;
 (b) lint and sync (to-yaml of every page) of the real corpus next to mistletoe's
@@ -21,6 +22,7 @@ caches are warmed first; "cold" means no cached lint results.
 from __future__ import annotations
 
 import argparse
+import functools
 import shutil
 import sys
 import tempfile
@@ -98,26 +100,54 @@ def _beyond(proc: Proc, start: Proc, parse: float, *, cpu: bool = True) -> str:
     return f"{text} (CPU {used:.2f} s = {100 * used / parse:.0f}%)" if cpu else text
 
 
-def section_c(run: Runner, rows: list[list[str]], sizes: Sequence[int], papers: int,
+def section_c(run: Runner, rows: list[list[str]], sizes: Sequence[tuple[int, int]],
               runs: int, workdir: Path) -> Path:
+    """Cold lint of synthetic collections (pages x papers per page) with --jobs 1 and 2, the
+    per-file lint alone (its peak RSS is the floor: one file at a time), and a run after
+    one page changed (the other pages' results and collection facts come from the cache).
+    The peak RSS above the per-file floor is what the collection rules hold (plus, at
+    small sizes, the modules the CLI imports that per_file.py does not)."""
     largest = workdir
-    for pages in sizes:
-        made = generate(workdir / f"pages-{pages}", pages, papers, seed=pages)
+    for pages, papers in sizes:
+        made = generate(workdir / f"pages-{pages}x{papers}", pages, papers, seed=pages)
         run.warm(next(made.folder.glob("*.md")))
         largest = made.folder
-        reps = runs if pages <= 10 else max(1, runs - 1) if pages <= 100 else 1
+        big = pages * papers
+        reps = runs if big <= 100 else max(1, runs - 1) if big <= 1000 else 1
+        floor_cmd = [run.python, str(HERE / "per_file.py"), str(made.folder)]
+        floor = run.median(floor_cmd, reps)
+        name = f"(c) {pages} pages, {made.papers} papers ({made.bytes / 1e3:.0f} kB)"
         for jobs in ("1", "2"):
             cmd = [*run.nk, "lint", "--jobs", jobs, str(made.folder)]
             proc = run.median(cmd, reps, before=run.clear_results)
-            per = 1000 * proc.wall / made.papers
-            rows.append([f"(c) {pages} pages, {made.papers} papers "
-                         f"({made.bytes / 1e3:.0f} kB), cold, --jobs {jobs}", proc.fmt(),
-                         f"{per:.2f} ms/paper", run.show(cmd)])
-        cmd = [run.python, str(HERE / "per_file.py"), str(made.folder)]
-        proc = run.median(cmd, reps)
-        rows.append([f"(c) {pages} pages: per-file lint only, no collection rules", proc.fmt(),
-                     f"{1000 * proc.wall / made.papers:.2f} ms/paper", run.show(cmd)])
+            rows.append([f"{name}, cold, --jobs {jobs}", proc.fmt(),
+                         f"{1000 * proc.wall / made.papers:.2f} ms/paper, peak RSS "
+                         f"{(proc.rss_kb - floor.rss_kb) / 1024:+.0f} MB over per-file",
+                         run.show(cmd)])
+        rows.append([f"{name}: per-file lint only, no collection rules", floor.fmt(),
+                     f"{1000 * floor.wall / made.papers:.2f} ms/paper", run.show(floor_cmd)])
+        if pages > 10:
+            changed = sorted(made.folder.glob("*.md"))[pages // 2]
+            cmd = [*run.nk, "lint", "--jobs", "1", str(made.folder)]
+            proc = run.median(cmd, reps, before=functools.partial(_touch, changed))
+            rows.append([f"{name}, one page changed since the last run, --jobs 1", proc.fmt(),
+                         f"{1000 * proc.wall / made.papers:.3f} ms/paper", run.show(cmd)])
     return largest
+
+
+def _touch(page: Path) -> None:
+    """Change a page (a note more), so its cached result and the collection entry miss."""
+    with page.open("a", encoding="utf-8") as handle:
+        handle.write("  * One more note.\n")
+
+
+def sizes_of(text: str, papers: int) -> list[tuple[int, int]]:
+    """`10,100,1000x200` -> [(10, papers), (100, papers), (1000, 200)]."""
+    sizes = []
+    for item in text.split(","):
+        pages, _, per_page = item.partition("x")
+        sizes.append((int(pages), int(per_page) if per_page else papers))
+    return sizes
 
 
 def section_d(run: Runner, rows: list[list[str]], folder: Path, runs: int) -> None:
@@ -143,12 +173,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="runs per small figure")
     parser.add_argument("--papers", type=int, default=10, help="papers per synthetic page")
-    parser.add_argument("--sizes", default="10,100,1000", help="synthetic collection sizes")
+    parser.add_argument("--sizes", default="10,100,1000",
+                        help="synthetic collection sizes: pages, or pages x papers per page")
+    parser.add_argument("--huge", action="store_true",
+                        help="(c) also 1,000 pages x 200 papers (200,000: about 5 more minutes)")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--quick", action="store_true", help="3 runs, sizes 10,100")
     parser.add_argument("--only", default="abcd", help="sections to run, e.g. 'a' or 'cd'")
     args = parser.parse_args(argv)
-    sizes = [10, 100] if args.quick else [int(s) for s in args.sizes.split(",")]
+    sizes = sizes_of("10,100" if args.quick else args.sizes, args.papers)
+    sizes += [(1000, 200)] if args.huge else []
     runs = 3 if args.quick else args.runs
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="nk-bench-") as tmp:
@@ -170,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             section_b(run, rows, corpus, 3)
             done("b")
         if "c" in args.only:
-            largest = section_c(run, rows, sizes, args.papers, 3, Path(tmp) / "synthetic")
+            largest = section_c(run, rows, sizes, 3, Path(tmp) / "synthetic")
             done("c")
         if "d" in args.only and largest is not None:
             section_d(run, rows, largest, runs)

@@ -13,6 +13,13 @@ current bytes and compares.
 Only lint results are stored. They do not depend on --fix/--unsafe-fixes;
 the runner decides whether a cached result also answers a fix run.
 
+The collection rules (NK7xx, NK404) get one entry per set of paths: their
+findings, keyed by every input's digest, and beside it a `.facts` file of JSON
+lines, one per page: its digest and compact facts (facts_to_json()). When a
+page changed, the other pages' facts are read from there instead of parsing
+them again; a line is used only while its page's digest (and, for NK703, its
+twin's) still matches.
+
 Robust with concurrent processes: entries are written to a unique temporary
 file and renamed into place, so a reader sees a whole entry or none; an entry
 that does not decode is a miss, never an error. Only the standard library is
@@ -25,7 +32,7 @@ import itertools
 import os
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +42,8 @@ from notes_kit.findings import Finding, FixKind, Severity
 if TYPE_CHECKING:
     import hashlib
     from types import ModuleType
+
+    from notes_kit.rules.facts import PageFacts
 
 
 def _sha256(data: bytes = b"") -> hashlib._Hash:
@@ -181,14 +190,21 @@ class ResultCache:
         self._write(Path(self._entry(path)), entry)
 
     def _write(self, target: Path, entry: dict[str, Any]) -> None:
+        self._put(target, [_json().dumps(entry, ensure_ascii=False,
+                                         separators=(",", ":")).encode("utf-8")])
+
+    def _put(self, target: Path, chunks: Iterable[bytes]) -> None:
         """Write through a unique temporary file and rename: readers see all or nothing."""
         tmp = target.parent / f".tmp-{os.getpid()}-{next(_SERIAL)}"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            try:
+                fd = os.open(tmp, flags, 0o644)
+            except FileNotFoundError:  # the folder's first entry (mkdir first costs every time)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(tmp, flags, 0o644)
             with os.fdopen(fd, "wb") as handle:
-                handle.write(_json().dumps(entry, ensure_ascii=False,
-                                        separators=(",", ":")).encode("utf-8"))
+                handle.writelines(chunks)
             os.replace(tmp, target)
         except OSError:
             try:
@@ -199,6 +215,31 @@ class ResultCache:
         if not self._pruned:
             self._pruned = True
             self.prune()
+
+    def stored_facts(self, inputs: dict[str, str]) -> Iterator[tuple[str, str, Any]]:
+        """(path, sha256, facts_to_json()) of each page, as the last run over the same paths
+        stored them (whatever changed since); one line at a time, so a big collection is
+        never decoded all at once."""
+        json = _json()
+        try:
+            with open(self._collection_entry(inputs).with_suffix(".facts"), "rb") as handle:
+                if json.loads(handle.readline()) != {"format": FORMAT}:
+                    return
+                for line in handle:
+                    path, digest, facts = json.loads(line)
+                    if type(path) is str and type(digest) is str:
+                        yield path, digest, facts
+        except (OSError, ValueError, TypeError):
+            return  # a torn or foreign entry: the pages are parsed again
+
+    def store_facts(self, inputs: dict[str, str],
+                    pages: Iterable[tuple[str, str, list[Any]]]) -> None:
+        """Keep every page's facts for the next run over these paths (one JSON line each)."""
+        json = _json()
+        self._put(self._collection_entry(inputs).with_suffix(".facts"), itertools.chain(
+            [json.dumps({"format": FORMAT}).encode("utf-8") + b"\n"],
+            (json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+             for row in pages)))
 
     def lookup_collection(self, inputs: dict[str, str]) -> list[Finding] | None:
         """The collection findings stored for exactly these inputs (path -> digest), or None."""
@@ -257,3 +298,67 @@ def decode(path: str, item: Any) -> Finding:
         raise TypeError("malformed finding")
     return Finding(path if where is None else where, line, column, rule, message,
                    _SEVERITIES[severity], end_line, end_column, _FIXES[fix], tuple(suggestions))
+
+
+def facts_to_json(facts: PageFacts | None) -> list[Any]:
+    """A page's collection facts as JSON; [] for a file that is not a conference page."""
+    if facts is None:
+        return []
+    marks = None if facts.suppressions is None else [
+        [s.rule, s.first, s.last, s.line, s.column] for s in facts.suppressions.items]
+    return [list(facts.keys), facts.titles, facts.spots.tolist(), list(facts.urls),
+            facts.links.tolist(), [list(r) for r in facts.raw_urls],
+            [list(a) for a in facts.affiliations], sorted(facts.meta_urls), marks,
+            facts.twin_stale, facts.twin_digest]
+
+
+def facts_from_json(path: str, item: list[Any]) -> PageFacts | None:
+    """The inverse of facts_to_json(); TypeError for anything malformed."""
+    from array import array
+
+    from notes_kit.rules.facts import PageFacts
+    from notes_kit.suppress import Suppression, Suppressions
+
+    if not item:
+        return None
+    try:
+        keys, titles, spots, urls, links, raw, names, meta, marks, stale, twin = item
+        facts = PageFacts(
+            path, _strs(keys), _str(titles), array("i", spots), _strs(urls), array("i", links),
+            tuple((_int(i), _str(u)) for i, u in raw),
+            tuple((_str(n), _int(c), _int(a), _int(b)) for n, c, a, b in names),
+            frozenset(_strs(meta)), None if marks is None else Suppressions(path, tuple(
+                Suppression(_str(r), _int(f), _int(t), _int(a), _int(b))
+                for r, f, t, a, b in marks)),
+            _bool(stale), None if twin is None else _str(twin))
+    except (ValueError, OverflowError) as exc:
+        raise TypeError("malformed facts") from exc
+    if (len(facts.spots) != 3 * len(facts.keys) or len(facts.links) != 3 * len(facts.urls)
+            or not all(0 <= i < len(keys) for i in facts.links[::3])
+            or not all(0 <= i < len(urls) for i, _ in facts.raw_urls)):
+        raise TypeError("malformed facts")
+    return facts
+
+
+def _str(value: Any) -> str:
+    if type(value) is not str:
+        raise TypeError("not a string")
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if type(value) is not bool:
+        raise TypeError("not a boolean")
+    return value
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise TypeError("not an integer")
+    return value
+
+
+def _strs(values: Any) -> tuple[str, ...]:
+    if type(values) is not list or not all(type(v) is str for v in values):
+        raise TypeError("not a list of strings")
+    return tuple(values)

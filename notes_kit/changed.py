@@ -101,7 +101,7 @@ def regions(text: str, path: str) -> _Regions | None:
     """None when the text is not a conference page."""
     from notes_kit.model import Group, Paper, Topic
     from notes_kit.parse import parse_page
-    from notes_kit.rules.collection import normalise_title
+    from notes_kit.rules.facts import normalise_title
 
     try:
         page = parse_page(text, path).page

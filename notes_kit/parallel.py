@@ -6,8 +6,12 @@ process for small inputs, or over a pool of worker processes: the parent
 lints the first file itself, which imports the parser and loads the rules,
 registries and dictionary, and on Linux the workers are forked from that warm
 state instead of importing it all again. Each worker returns only a file's
-findings (and fixed text): no syntax tree crosses a process boundary or
-outlives its file. Results come back in the input order.
+findings (and fixed text, or the collection rules' compact facts): no syntax
+tree crosses a process boundary or outlives its file. Results come back in the
+input order, one at a time (iter_files), so the caller drops each file's texts
+before the next: memory stays flat per file, whatever the size of the collection.
+The collection rules' facts are kept in the cache too, beside the collection's
+findings, so after one page changed the other pages are not parsed again.
 """
 
 from __future__ import annotations
@@ -16,11 +20,22 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from notes_kit.cache import ResultCache, digest_of, file_digest, read_regular
+from notes_kit.cache import (
+    ResultCache,
+    digest_of,
+    facts_from_json,
+    facts_to_json,
+    file_digest,
+    read_regular,
+)
 from notes_kit.config import Config
 from notes_kit.findings import Finding, FixKind
 from notes_kit.runner import FileOutcome, process_file
+
+if TYPE_CHECKING:
+    from notes_kit.rules.facts import PageFacts
 
 MIN_FILES = 4  # fewer files than this are not worth a process pool
 MIN_BYTES = 64 * 1024  # nor less text than this (a few tenths of a second of linting)
@@ -61,16 +76,25 @@ def _cache_writes(allowed: bool) -> Iterator[None]:
 def map_files(files: list[str], config: Config, *, fix: bool, unsafe: bool, jobs: int,
               use_cache: bool, collect: str = "") -> list[FileOutcome]:
     """One outcome per file, in order. `jobs`: 0 = one process per CPU, 1 = in process."""
+    return list(iter_files(files, config, fix=fix, unsafe=unsafe, jobs=jobs,
+                           use_cache=use_cache, collect=collect))
+
+
+def iter_files(files: list[str], config: Config, *, fix: bool, unsafe: bool, jobs: int,
+               use_cache: bool, collect: str = "") -> Iterator[FileOutcome]:
+    """map_files() one outcome at a time, in order, so the caller can write a fixed file
+    and drop its texts before the next one: a fix run never holds the whole collection."""
     with _cache_writes(use_cache):
         job = Job(config, fix, unsafe, ResultCache.open(config) if use_cache else None,
                   use_cache, collect)
         outcomes, todo, size = _from_cache(files, job)
+        done: Iterator[FileOutcome] = iter(())
         if todo:
             workers = plan_workers(jobs, len(todo), size)
             done = _run([files[i] for i in todo], job, workers)
-            for index, outcome in zip(todo, done, strict=True):
-                outcomes[index] = outcome
-    return [o for o in outcomes if o is not None]
+        for index, outcome in enumerate(outcomes):
+            outcomes[index] = None
+            yield next(done) if outcome is None else outcome
 
 
 def _from_cache(files: list[str], job: Job) -> tuple[list[FileOutcome | None], list[int], int]:
@@ -138,12 +162,13 @@ def work(path: str, job: Job) -> FileOutcome:
     return outcome
 
 
-def _run(paths: list[str], job: Job, workers: int) -> list[FileOutcome]:
+def _run(paths: list[str], job: Job, workers: int) -> Iterator[FileOutcome]:
     if workers <= 1:
-        return [work(path, job) for path in paths]
-    first = work(paths[0], job)  # warms this process up before it forks
+        yield from (work(path, job) for path in paths)
+        return
+    yield work(paths[0], job)  # warms this process up before it forks
     _warm_parser()
-    return [first, *_pool_map(paths[1:], job, workers)]
+    yield from _pool_map(paths[1:], job, workers)
 
 
 def _warm_parser() -> None:
@@ -156,7 +181,7 @@ def _warm_parser() -> None:
         pass
 
 
-def _pool_map(paths: list[str], job: Job, workers: int) -> list[FileOutcome]:
+def _pool_map(paths: list[str], job: Job, workers: int) -> Iterator[FileOutcome]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -164,12 +189,11 @@ def _pool_map(paths: list[str], job: Job, workers: int) -> list[FileOutcome]:
     chunk = max(1, min(MAX_CHUNK, len(paths) // (workers * 4)))
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(job,))
     try:
-        results = list(pool.map(_work_in_worker, paths, chunksize=chunk))
+        yield from pool.map(_work_in_worker, paths, chunksize=chunk)
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
-    return results
 
 
 def _init(job: Job) -> None:
@@ -226,7 +250,48 @@ def collection_findings(files: list[str], config: Config, outcomes: Sequence[Fil
         from notes_kit.rules.collection import collection_findings as compute
 
         known = {o.path: o.facts for o in outcomes if o.facts_known}
+        for outcome in outcomes:
+            outcome.facts = None  # `known` holds them until the rules are done
+        if cache is not None:
+            digests = {o.path: o.digest for o in outcomes if o.facts_known and o.digest}
+            _add_stored_facts(cache, inputs, files, known, digests, twins)
         findings = compute(files, config, known, twins=twins)
         if cache is not None and inputs_of(()) == inputs:
             cache.store_collection(inputs, findings)  # unless a file changed meanwhile
         return findings
+
+
+def _add_stored_facts(cache: ResultCache, inputs: dict[str, str], files: list[str],
+                      known: dict[str, PageFacts | None], digests: dict[str, str],
+                      twins: bool) -> None:
+    """Complete `known` with the facts of the pages whose findings came from the cache, so
+    one changed page does not send the whole collection back to the parser: the facts the
+    last run over these paths stored, for each page (and, for NK703, twin) unchanged since;
+    the rest parsed here. Then store them all for the next run."""
+    from notes_kit.rules.facts import read_facts
+
+    missing: dict[str, str] = {}  # path -> digest of its bytes now
+    for path in sorted(set(files)):
+        if path not in known and not path.endswith((".md", ".markdown")):
+            known[path] = None  # not a page
+        elif path not in known and (data := read_regular(path)) is not None:
+            missing[path] = digest_of(data)
+    for path, digest, item in cache.stored_facts(inputs) if missing else ():
+        if missing.get(path) != digest:
+            continue
+        try:
+            facts = facts_from_json(path, item)
+        except TypeError:
+            continue
+        if facts is not None and twins:
+            if facts.twin_digest != inputs.get(os.path.splitext(path)[0] + ".yaml"):
+                continue  # its twin changed: compare again
+        elif facts is not None:
+            facts = facts._replace(twin_stale=False)  # one page alone: no twin check
+        known[path], digests[path] = facts, missing.pop(path)
+    for path in missing:
+        data = read_regular(path)
+        if data is not None:
+            known[path], digests[path] = read_facts(path, twin=twins, data=data), digest_of(data)
+    cache.store_facts(inputs, ((path, digests[path], facts_to_json(known[path]))
+                               for path in sorted(known) if path in digests))

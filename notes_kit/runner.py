@@ -9,7 +9,7 @@ from notes_kit.config import Config
 from notes_kit.findings import Finding, InputError
 
 if TYPE_CHECKING:
-    from notes_kit.rules.collection import PageFacts
+    from notes_kit.rules.facts import PageFacts
 
 
 @dataclass
@@ -61,7 +61,7 @@ def process_file(path: str, config: Config, fix: bool, unsafe: bool,
             outcome.findings, ctx = lint_context(text, path, config)
             outcome.findings = sorted([*endings, *outcome.findings])
             if collect and ctx.parsed is not None:
-                from notes_kit.rules.collection import page_facts
+                from notes_kit.rules.facts import page_facts
 
                 outcome.facts = page_facts(path, text, ctx.parsed.page,
                                            twin=collect == "collection")
@@ -100,16 +100,20 @@ def run_lint(paths: list[str], config: Config, *, fix: bool = False, write: bool
 
     result = RunResult()
     files = expand(paths)
-    from notes_kit.parallel import map_files
+    from notes_kit.parallel import iter_files
 
     # One page alone is still checked for a paper or URL listed twice in it; the twin
     # check (NK703, which loads the YAML machinery) waits for a run over several files.
     several = len(files) > 1 or any(not p.endswith((".md", ".yaml", ".yml")) for p in paths)
     collect = "collection" if several else "page"
-    outcomes = map_files(files, config, fix=fix, unsafe=unsafe, jobs=jobs, use_cache=use_cache,
-                         collect=collect)
-    for outcome in outcomes:
-        _collect(outcome, result, write)
+    outcomes = []
+    diffs: list[str] = []
+    for outcome in iter_files(files, config, fix=fix, unsafe=unsafe, jobs=jobs,
+                              use_cache=use_cache, collect=collect):
+        _collect(outcome, result, write, diffs)
+        outcome.fixed = outcome.original = None  # written or shown: no text outlives its file
+        outcomes.append(outcome)
+    result.diff = "".join(diffs)
     if files:
         from notes_kit.parallel import collection_findings
 
@@ -124,7 +128,7 @@ def run_lint(paths: list[str], config: Config, *, fix: bool = False, write: bool
     return result
 
 
-def _collect(outcome: FileOutcome, result: RunResult, write: bool) -> None:
+def _collect(outcome: FileOutcome, result: RunResult, write: bool, diffs: list[str]) -> None:
     from notes_kit.files import atomic_write
 
     if outcome.error:
@@ -146,7 +150,7 @@ def _collect(outcome: FileOutcome, result: RunResult, write: bool) -> None:
     else:
         import difflib
 
-        result.diff += "".join(difflib.unified_diff(
+        diffs.extend(difflib.unified_diff(
             outcome.original.splitlines(True), outcome.fixed.splitlines(True),
             f"a/{outcome.path}", f"b/{outcome.path}"))
 

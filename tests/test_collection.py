@@ -13,7 +13,8 @@ from notes_kit.api import to_yaml
 from notes_kit.cli import run
 from notes_kit.config import Config
 from notes_kit.findings import Finding
-from notes_kit.rules.collection import collection_findings, normalise_title, url_key
+from notes_kit.rules.collection import collection_findings
+from notes_kit.rules.facts import normalise_title, url_key
 from notes_kit.rules.registry import all_rules
 
 
@@ -196,7 +197,7 @@ def test_one_page_alone_is_checked_for_urls_and_papers_listed_twice(tmp_path: Pa
 def test_lint_parses_each_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The collection rules reuse what the per-file lint found, pages that are not
     conference pages included: no file is read and parsed a second time."""
-    from notes_kit.rules import collection
+    from notes_kit.rules import facts
 
     body = paper("Same Title", "https://a.org/1")
     write(tmp_path, "atc-2024.md", page("ATC", 2024, body))
@@ -204,7 +205,7 @@ def test_lint_parses_each_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     write(tmp_path, "README.md", "# Reading notes\n\n" + body)
     (tmp_path / "binary.md").write_bytes(b"\0\1")
     reread: list[str] = []
-    monkeypatch.setattr(collection, "read_facts", lambda path, **_: reread.append(path))
+    monkeypatch.setattr(facts, "read_facts", lambda path, **_: reread.append(path))
     out, err = io.StringIO(), io.StringIO()
     assert run(["lint", "--no-cache", "--jobs", "1", str(tmp_path)], out, err) == 2
     assert "osdi-2024.md:15:3: NK701" in out.getvalue()

@@ -8,165 +8,47 @@ The result is sorted, so it does not depend on the order the files came in.
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from itertools import accumulate
+from typing import Any
 
 from notes_kit.config import Config
-from notes_kit.findings import Finding, FixKind, InputError, Severity
-from notes_kit.model import Page, Paper
+from notes_kit.findings import Finding, FixKind, Severity
+from notes_kit.rules import facts as _facts
 from notes_kit.rules import meta as _meta  # noqa: F401  (registers NK2xx before we extend them)
 from notes_kit.rules.context import Context
+from notes_kit.rules.facts import PageFacts, squash
 from notes_kit.rules.registry import RULES, Rule, register
-from notes_kit.suppress import Suppressions
-
-_ESCAPE = re.compile(r"\\(.)")
-_EMPHASIS = re.compile(r"[*_`~]+")
-_PUNCT = re.compile(r"[^\w\s]")
-_SQUASH = re.compile(r"[\W_]+")
-# Links that may rightly serve several papers (one repository or project site for a series).
-SHARED_LABELS = frozenset({"Code", "Homepage", "Dataset", "Benchmark", "Trace", "Docs", "Blog"})
 
 
-def normalise_title(title: str) -> str:
-    """A paper's identity: casefolded, no Markdown emphasis, escapes or punctuation."""
-    text = unicodedata.normalize("NFKC", title).casefold()
-    text = _EMPHASIS.sub("", _ESCAPE.sub(r"\1", text))
-    return " ".join(_PUNCT.sub(" ", text).split())
+class _Papers:
+    """Every paper of the collection numbered in order, so a dict can point at one with an int."""
 
+    def __init__(self, sources: list[PageFacts]) -> None:
+        self.sources = sources
+        self.starts = list(accumulate((len(s.keys) for s in sources), initial=0))[:-1]
 
-def _squash(name: str) -> str:
-    """An institution's spelling-blind key: `UT-Austin`, `UT Austin` and `ut austin` agree."""
-    return _SQUASH.sub("", unicodedata.normalize("NFKC", name).casefold())
-
-
-def url_key(url: str) -> str:
-    """Scheme and host are case-blind, http is https, a trailing slash is ignored."""
-    parts = urlsplit(url.strip())
-    scheme = "https" if parts.scheme.lower() == "http" else parts.scheme.lower()
-    path = parts.path.rstrip("/")
-    return urlunsplit((scheme, parts.netloc.lower(), path, parts.query, parts.fragment))
-
-
-@dataclass(frozen=True)
-class PaperFacts:
-    """What the collection rules need of one paper (not the paper itself)."""
-
-    key: str  # normalised title
-    title: str
-    line: int
-    column: int
-    links: tuple[tuple[str, str, int, int], ...]  # label, url, line, column
-    affiliation_line: int
-    affiliations: tuple[tuple[str, int], ...]  # name, 1-based column
-
-
-@dataclass(frozen=True)
-class PageFacts:
-    """A page reduced to what NK7xx/NK404 compare, so a collection run holds no page models."""
-
-    path: str
-    papers: tuple[PaperFacts, ...]
-    meta_urls: frozenset[str]
-    suppressions: Suppressions
-    twin_stale: bool = False
-
-
-def page_facts(path: str, text: str, page: Page, *, twin: bool = True) -> PageFacts:
-    """Extract the facts of one parsed conference page (done while it is linted)."""
-    from notes_kit.suppress import parse_suppressions
-
-    rows = text.split("\n")
-    papers = tuple(_paper_facts(paper, rows) for paper in page.papers())
-    meta = page.meta
-    urls: set[str] = set()
-    if meta is not None:
-        urls.update(url_key(item.url) for item in meta.paper_lists)
-        if meta.homepage:
-            urls.add(url_key(meta.homepage))
-    suppressions, _ = parse_suppressions(text, path, "markdown")
-    stale = _twin_stale(path, page) if twin else False
-    return PageFacts(path, papers, frozenset(urls), suppressions, stale)
-
-
-def _paper_facts(paper: Paper, rows: list[str]) -> PaperFacts:
-    names = [a.strip() for a in paper.affiliations]
-    columns = _name_columns(rows, paper.affiliation_line, names)
-    return PaperFacts(normalise_title(paper.title), paper.title, paper.line, paper.column,
-                      tuple((x.label, x.url, x.line, x.column) for x in paper.links),
-                      paper.affiliation_line, tuple(zip(names, columns, strict=True)))
-
-
-def _name_columns(rows: list[str], line: int, names: list[str]) -> list[int]:
-    """1-based column of each institution of an affiliation line (joined by ' & ')."""
-    row = rows[line - 1] if 0 < line <= len(rows) else ""
-    at = row.find(" & ".join(names))
-    columns = []
-    for name in names:
-        found = row.find(name, max(at, 0))
-        columns.append(found + 1 if found >= 0 else 1)
-        at = found + len(name) if found >= 0 else at
-    return columns
-
-
-def _twin_stale(path: str, page: Page) -> bool:
-    """NK703's question, asked while the page is parsed: does its `.yaml` twin differ?"""
-    from notes_kit.commands import is_conference_name, twin_of
-
-    twin = twin_of(path)
-    if not is_conference_name(path) or not Path(twin).is_file():
-        return False
-    from notes_kit.api import page_to_yaml
-
-    try:
-        expected = page_to_yaml(page, twin)
-        current = Path(twin).read_text(encoding="utf-8").replace("\r\n", "\n")
-    except (InputError, OSError, UnicodeDecodeError):
-        return False
-    return current != expected
-
-
-def read_facts(path: str, *, twin: bool = True) -> PageFacts | None:
-    """Facts of a file read and parsed here; None when it is not a readable conference page."""
-    from notes_kit.files import read_source
-    from notes_kit.parse import parse_page
-
-    if not path.endswith((".md", ".markdown")):
-        return None
-    try:
-        text = read_source(path)
-        return page_facts(path, text, parse_page(text, path).page, twin=twin)
-    except (InputError, RecursionError):
-        return None
-
-
-def _where(path: str, line: int) -> str:
-    return f"{path}:{line}"
-
-
-def _short(title: str, limit: int = 60) -> str:
-    return title if len(title) <= limit else title[: limit - 3].rstrip() + "..."
+    def find(self, number: int) -> tuple[PageFacts, int]:
+        page = bisect_right(self.starts, number) - 1
+        return self.sources[page], number - self.starts[page]
 
 
 def duplicate_papers(sources: list[PageFacts]) -> Iterator[Finding]:
     """NK701: every occurrence of a paper after its first one (by path, then line)."""
-    seen: dict[str, tuple[str, PaperFacts]] = {}
-    for src in sources:
-        for paper in src.papers:
-            key = paper.key
+    papers = _Papers(sources)
+    seen: dict[str, int] = {}
+    for src, start in zip(sources, papers.starts, strict=True):
+        for index, key in enumerate(src.keys):
             if not key:
                 continue
-            if key not in seen:
-                seen[key] = (src.path, paper)
-                continue
-            path, first = seen[key]
-            yield Finding(src.path, paper.line, paper.column, "NK701",
-                          f"'{_short(paper.title)}' is already listed at "
-                          f"{_where(path, first.line)}", RULES["NK701"].severity)
+            first = seen.setdefault(key, start + index)
+            if first != start + index:
+                page, at = papers.find(first)
+                yield Finding(src.path, src.spots[3 * index], src.spots[3 * index + 1], "NK701",
+                              f"'{src.title(index)}' is already listed at {page.where(at)}",
+                              RULES["NK701"].severity)
 
 
 def shared_urls(sources: list[PageFacts]) -> Iterator[Finding]:
@@ -175,21 +57,22 @@ def shared_urls(sources: list[PageFacts]) -> Iterator[Finding]:
     Meta Info URLs (homepages, paper lists) and SHARED_LABELS links are not compared.
     """
     skip = set().union(*(src.meta_urls for src in sources))
-    owners: dict[str, tuple[str, PaperFacts]] = {}
-    for src in sources:
-        for paper in src.papers:
-            for label, url, line, column in paper.links:
-                target = url_key(url)
-                if label in SHARED_LABELS or not target or target in skip:
-                    continue
-                if target not in owners:
-                    owners[target] = (src.path, paper)
-                    continue
-                path, owner = owners[target]
-                if owner.key != paper.key:
-                    yield Finding(src.path, line, column, "NK702",
-                                  f"{url} is also the link of '{_short(owner.title)}' "
-                                  f"({_where(path, owner.line)})", RULES["NK702"].severity)
+    papers = _Papers(sources)
+    owners: dict[str, int] = {}
+    for src, start in zip(sources, papers.starts, strict=True):
+        raw = dict(src.raw_urls)
+        for number, target in enumerate(src.urls):
+            if target in skip:
+                continue
+            index, line, column = src.links[3 * number : 3 * number + 3]
+            owner = owners.setdefault(target, start + index)
+            if owner == start + index:
+                continue
+            page, at = papers.find(owner)
+            if page.keys[at] != src.keys[index]:
+                yield Finding(src.path, line, column, "NK702",
+                              f"{raw.get(number, target)} is also the link of "
+                              f"'{page.title(at)}' ({page.where(at)})", RULES["NK702"].severity)
 
 
 def stale_twins(sources: list[PageFacts]) -> Iterator[Finding]:
@@ -206,37 +89,36 @@ def _alias_table(config: Config) -> dict[str, str]:
     """Spelling-blind key -> canonical short name, for every alias and canonical name."""
 
     aliases = Context("<collection>", "", config).affiliations
-    table = {_squash(alias): canonical for alias, canonical in aliases.items()}
-    table.update({_squash(canonical): canonical for canonical in aliases.values()})
+    table = {squash(alias): canonical for alias, canonical in aliases.items()}
+    table.update({squash(canonical): canonical for canonical in aliases.values()})
     return table
 
 
 def affiliation_spellings(sources: list[PageFacts], config: Config) -> Iterator[Finding]:
     """NK404: one institution written two ways; reported once per other spelling."""
     table = _alias_table(config)
-    places: dict[str, dict[str, list[tuple[str, int, int]]]] = defaultdict(dict)
+    # institution -> spelling -> [count, (path, line, column) of its first use]
+    places: dict[str, dict[str, list[Any]]] = defaultdict(dict)
     for src in sources:
-        for paper in src.papers:
-            line = paper.affiliation_line
-            for name, column in paper.affiliations:
-                key = _squash(name)
-                if not key:
-                    continue
-                ident = _squash(table.get(key, name))
-                places[ident].setdefault(name, []).append((src.path, line, column))
+        for name, count, line, column in src.affiliations:
+            ident = squash(table.get(squash(name), name))
+            spot = places[ident].get(name)
+            if spot is None:
+                places[ident][name] = [count, (src.path, line, column)]
+            else:
+                spot[0] += count
     for ident, spellings in sorted(places.items()):
         if len(spellings) < 2:
             continue
         canonical = table.get(ident)
         preferred = canonical if canonical in spellings else min(
-            spellings, key=lambda s: (-len(spellings[s]), spellings[s][0]))
-        path, line, _ = spellings[preferred][0]
-        for name, where in sorted(spellings.items()):
+            spellings, key=lambda s: (-spellings[s][0], spellings[s][1]))
+        path, line, _ = spellings[preferred][1]
+        for name, (_, here) in sorted(spellings.items()):
             if name == preferred:
                 continue
-            here = where[0]
             yield Finding(here[0], here[1], here[2], "NK404",
-                          f"'{name}' and '{preferred}' ({_where(path, line)}) name the same "
+                          f"'{name}' and '{preferred}' ({path}:{line}) name the same "
                           f"institution: write it one way", RULES["NK404"].severity,
                           end_line=here[1], end_column=here[2] + len(name),
                           suggestions=(preferred,))
@@ -245,7 +127,7 @@ def affiliation_spellings(sources: list[PageFacts], config: Config) -> Iterator[
 def _suppressed(findings: list[Finding], sources: list[PageFacts]) -> list[Finding]:
     from notes_kit.suppress import apply
 
-    kept_by = {src.path: src.suppressions for src in sources}
+    kept_by = {src.path: src.suppressions for src in sources if src.suppressions is not None}
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_path[finding.path].append(finding)
@@ -269,7 +151,7 @@ def collection_findings(files: list[str], config: Config,
     known = known or {}
     sources = []
     for path in sorted(set(files)):
-        facts = known[path] if path in known else read_facts(path, twin=twins)
+        facts = known[path] if path in known else _facts.read_facts(path, twin=twins)
         if facts is not None:
             sources.append(facts)
     if not sources:

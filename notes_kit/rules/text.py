@@ -202,14 +202,16 @@ def check_terms(ctx: Context) -> Iterator[Finding]:
 
 
 # Per terms table (kept alive with it): the words already judged, and those that differ
-# from a term only in casing. A collection repeats most of its words from page to page.
+# from a term only in casing. A collection repeats most of its words from page to page;
+# past _JUDGED_LIMIT words the memory starts again, so a huge collection stays flat.
 _JUDGED: dict[int, tuple[dict[str, str], set[str], set[str]]] = {}
+_JUDGED_LIMIT = 200_000
 
 
 def _suspects(words: set[str], terms: dict[str, str]) -> set[str]:
     """The words that are a term written with other casing."""
     entry = _JUDGED.get(id(terms))
-    if entry is None or entry[0] is not terms:
+    if entry is None or entry[0] is not terms or len(entry[1]) > _JUDGED_LIMIT:
         entry = _JUDGED[id(terms)] = (terms, set(), set())
     _, judged, differ = entry
     for word in words.difference(judged):

@@ -257,3 +257,19 @@ def test_corpus_spans_and_the_law_hold() -> None:
             assert word is not None
             line = ctx.lines[finding.line - 1]
             assert line[finding.column - 1 : finding.end_column - 1] == word.group(1)
+
+
+def test_casing_memory_is_bounded_and_starts_again_without_changing_verdicts(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The words judged for NK504 are remembered up to a limit (a huge collection stays
+    flat in memory); past it the memory starts again and the verdicts stay the same."""
+    monkeypatch.setattr(text, "_JUDGED_LIMIT", 3)
+    monkeypatch.setattr(text, "_JUDGED", {})
+    terms = {"pytorch": "PyTorch", "cuda": "CUDA"}
+    first = text._suspects({"Pytorch", "cuda", "plain", "words"}, terms)
+    assert first == {"Pytorch", "cuda"}
+    assert len(text._JUDGED[id(terms)][1]) == 4
+    second = text._suspects({"PyTorch", "Cuda", "other"}, terms)
+    assert second == {"Cuda"}
+    assert len(text._JUDGED[id(terms)][1]) == 3  # started again: only this call's words
+    assert text._suspects({"Pytorch"}, terms) == {"Pytorch"}
