@@ -5,8 +5,9 @@ parse_page runs only mistletoe's block pass (inline source is kept verbatim)
 and builds the model; lint adds the per-file rules; for a run over several
 files it also extracts each conference page's collection facts from the parsed
 page, and the collection rules then compare those facts (no page is parsed
-again). Each stage is the best of a few rounds, the stages taking turns, so load
-from other processes disturbs them alike.
+again). to-yaml converts each parsed page (as sync does for a twin it finds in
+sync: no schema check). Each stage is the best of a few rounds, the stages
+taking turns, so load from other processes disturbs them alike.
 
     python benchmarks/breakdown.py [--runs 5] FOLDER   (prints the stages as JSON)
 """
@@ -45,6 +46,7 @@ def breakdown(files: Sequence[Path], runs: int = 3) -> dict[str, float]:
     from mistletoe.block_token import Document
     from mistletoe.markdown_renderer import MarkdownRenderer
 
+    from notes_kit.api import page_to_yaml
     from notes_kit.config import Config
     from notes_kit.engine import lint
     from notes_kit.files import read_source
@@ -87,13 +89,19 @@ def breakdown(files: Sequence[Path], runs: int = 3) -> dict[str, float]:
     def collection() -> None:
         collection_findings([path for path, _ in pages], config, known)
 
-    steps = (parse, model, rules, facts, collection)
-    parsed, modelled, linted, extracted, collected = _rounds(steps, runs)
+    def to_yaml() -> None:
+        for path, _, page in parsed_pages:
+            page_to_yaml(page, path[:-3] + ".yaml", check=False)
+
+    steps = (parse, model, rules, facts, collection, to_yaml)
+    parsed, modelled, linted, extracted, collected, dumped = _rounds(steps, runs)
     return {"mistletoe parse": parsed,
             "our parse_page (mistletoe's block pass + the model)": modelled,
             "per-file rules (lint minus parse_page)": linted - modelled,
             "collection facts of each parsed page": extracted,
-            "collection rules over the facts": collected}
+            "collection rules over the facts": collected,
+            f"to-yaml of each parsed page ({len(parsed_pages)} conference pages: the model "
+            "to data, then ruamel.yaml's emitter)": dumped}
 
 
 def main() -> None:

@@ -71,13 +71,14 @@ class Runner:
             env["PYTHONDONTWRITEBYTECODE"] = "1"
         return env
 
-    def warm(self, page: Path = REPO / "conferences" / "sosp-2024.md") -> None:
+    def warm(self, where: Path = REPO / "conferences" / "sosp-2024.md") -> None:
         """Compile bytecode and fill the registry and dictionary caches (not the results).
 
         The registry cache is keyed by the config's extra registry files, so warm
-        with a page under the same config as what is measured next.
+        with what is measured next (a conference page or a folder holding some: a
+        page that is not one never loads the venue and affiliation registries).
         """
-        for cmd in ([self.python, "-c", "import mistletoe"], [*self.nk, "lint", str(page)]):
+        for cmd in ([self.python, "-c", "import mistletoe"], [*self.nk, "lint", str(where)]):
             self.once(cmd, bytecode=True)
         self.clear_results()
 
