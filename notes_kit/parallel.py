@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -88,13 +88,16 @@ def iter_files(files: list[str], config: Config, *, fix: bool, unsafe: bool, job
         job = Job(config, fix, unsafe, ResultCache.open(config) if use_cache else None,
                   use_cache, collect)
         outcomes, todo, size = _from_cache(files, job)
-        done: Iterator[FileOutcome] = iter(())
+        done: Generator[FileOutcome, None, None] = _run([], job, 1)
         if todo:
             workers = plan_workers(jobs, len(todo), size)
             done = _run([files[i] for i in todo], job, workers)
-        for index, outcome in enumerate(outcomes):
-            outcomes[index] = None
-            yield next(done) if outcome is None else outcome
+        try:
+            for index, outcome in enumerate(outcomes):
+                outcomes[index] = None
+                yield next(done) if outcome is None else outcome
+        finally:
+            done.close()  # the pool's workers exit and are joined: none outlives the run
 
 
 def _from_cache(files: list[str], job: Job) -> tuple[list[FileOutcome | None], list[int], int]:
@@ -162,7 +165,7 @@ def work(path: str, job: Job) -> FileOutcome:
     return outcome
 
 
-def _run(paths: list[str], job: Job, workers: int) -> Iterator[FileOutcome]:
+def _run(paths: list[str], job: Job, workers: int) -> Generator[FileOutcome, None, None]:
     if workers <= 1:
         yield from (work(path, job) for path in paths)
         return
@@ -181,7 +184,14 @@ def _warm_parser() -> None:
         pass
 
 
-def _pool_map(paths: list[str], job: Job, workers: int) -> Iterator[FileOutcome]:
+def _pool_map(paths: list[str], job: Job, workers: int) -> Generator[FileOutcome, None, None]:
+    """The outcomes of `paths` from a pool of forked workers, in order.
+
+    Closing this generator (at the end of a run, or when its consumer stops
+    early) shuts the pool down and joins the workers: a worker left behind
+    would keep the caller's stdout and stderr pipes open (pre-commit and
+    `subprocess.run(capture_output=True)` wait for them to close).
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -190,7 +200,10 @@ def _pool_map(paths: list[str], job: Job, workers: int) -> Iterator[FileOutcome]
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(job,))
     try:
         yield from pool.map(_work_in_worker, paths, chunksize=chunk)
-    except BaseException:
+    except GeneratorExit:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    except BaseException:  # an error or ^C: do not wait for the files being linted
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()

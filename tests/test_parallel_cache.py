@@ -103,6 +103,39 @@ def test_jobs_two_gives_the_findings_of_jobs_one(tmp_path: Path,
     assert {f.rule for f in one.findings} >= {"NK501", "NK503", "NK701"}
 
 
+@pytest.mark.parametrize("stop_after", [None, 2])
+def test_no_worker_outlives_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    stop_after: int | None) -> None:
+    """Whether every outcome was taken or the consumer stopped early, the pool's workers
+    have exited and been joined when the iteration is over."""
+    import multiprocessing
+
+    paths = collection(tmp_path / "notes")
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    outcomes = parallel.iter_files(paths, Config(), fix=False, unsafe=False, jobs=2,
+                                   use_cache=False)
+    taken = [next(outcomes) for _ in range(stop_after)] if stop_after else list(outcomes)
+    outcomes.close()
+    assert len(taken) == (stop_after or len(paths))
+    assert multiprocessing.active_children() == []
+
+
+def test_console_script_returns_with_its_pipes_closed(tmp_path: Path,
+                                                      _private_cache: Path) -> None:
+    """A worker left running would hold stdout and stderr open, and pre-commit (like
+    subprocess.run here) waits for them to close: that hung before the pool was joined."""
+    collection(tmp_path / "notes")
+    env = dict(os.environ, NOTES_KIT_CACHE_DIR=str(_private_cache), PYTHONPATH=str(REPO),
+               NO_COLOR="1")
+    code = ("import sys\nfrom notes_kit import parallel\nfrom notes_kit.__main__ import main\n"
+            "parallel.MIN_BYTES = 0\nsys.argv[0] = 'notes-kit'\nmain()\n")
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", code, "lint", "--no-cache", "--jobs", "2",
+                               str(tmp_path / "notes")], capture_output=True, text=True,
+                              env=env, timeout=60, check=False)
+        assert done.returncode == 1 and "NK701" in done.stdout, done.stderr
+
+
 def test_small_inputs_stay_in_process() -> None:
     assert parallel.plan_workers(1, 500, 10**9) == 1
     assert parallel.plan_workers(4, 2, 10**9) == 1
