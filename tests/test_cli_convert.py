@@ -156,6 +156,75 @@ def test_two_fix_processes_at_once_leave_the_fixed_page(tmp_path: Path,
     assert _leftovers(tmp_path) == []
 
 
+# Run `notes-kit <args>` in a process that stops in the middle of its atomic write (half
+# of the text in the temporary file, or all of it before the rename), says so on stdout
+# and waits there to be killed.
+_STALLED_WRITER = """
+import os, sys, time
+from notes_kit import files
+from notes_kit.__main__ import main
+
+def stall():
+    print("WRITING", flush=True)
+    time.sleep(60)
+
+if sys.argv[1] == "half":
+    real_fdopen = os.fdopen
+    class Half:
+        def __init__(self, fd, *args, **kwargs):
+            self.raw = real_fdopen(fd, "wb")
+        def __enter__(self):
+            return self
+        def __exit__(self, *exc):
+            self.raw.close()
+        def write(self, text):
+            self.raw.write(text[: len(text) // 2].encode())
+            self.raw.flush()
+            stall()
+    files.os.fdopen = Half
+else:
+    files.os.replace = lambda *args: stall()
+sys.argv = ["notes-kit", *sys.argv[2:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("moment", ["half", "before-rename"])
+@pytest.mark.parametrize("command", ["fix", "sync"])
+def test_killed_in_the_middle_of_a_write_leaves_the_file_intact(
+        moment: str, command: str, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    """SIGKILL (no clean-up runs) while the new text is half written, or fully written but
+    not yet renamed: the page (fix) or the twin (sync) keeps its old bytes, and the next
+    run completes the job."""
+    import signal
+
+    page, twin = tmp_path / "sosp-2024.md", tmp_path / "sosp-2024.yaml"
+    page.write_text(UNFIXED if command == "fix" else PAGE, encoding="utf-8")
+    twin.write_text("# an old twin\n", encoding="utf-8")
+    target = page if command == "fix" else twin
+    before = target.read_bytes()
+    proc = subprocess.Popen([sys.executable, "-c", _STALLED_WRITER, moment, command,
+                             *(["--no-cache"] if command == "fix" else []), str(page)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, env=cli_env)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == b"WRITING\n", proc.stderr.read() if proc.stderr else ""
+        assert len(_leftovers(tmp_path)) == 1  # the temporary file is there, being written
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert target.read_bytes() == before
+    again = subprocess.run([sys.executable, "-m", "notes_kit", command, str(page)],
+                           capture_output=True, env=cli_env, timeout=60, check=False)
+    assert again.returncode in (0, 1), again.stderr
+    if command == "fix":
+        assert page.read_text(encoding="utf-8") == PAGE
+    else:
+        assert twin.read_text(encoding="utf-8") == to_yaml(PAGE, str(page), str(twin))
+
+
 def test_to_yaml_and_to_md_write_files_and_read_stdin(tmp_path: Path, cli: Any) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
