@@ -34,7 +34,7 @@ import stat
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from notes_kit.config import Config
 from notes_kit.findings import Finding, FixKind, Severity
@@ -63,6 +63,7 @@ KEEP_STAMPS = 4  # result folders kept (one per tool/config/registry combination
 MAX_BYTES = 16 * 1024 * 1024  # same limit as files.read_source: larger files are not cached
 PACKAGE_DIR = Path(__file__).resolve().parent
 _SERIAL = itertools.count()
+_T = TypeVar("_T")
 
 
 def read_regular(path: str) -> bytes | None:
@@ -324,13 +325,13 @@ def facts_from_json(path: str, item: list[Any]) -> PageFacts | None:
     try:
         keys, titles, spots, urls, links, raw, names, meta, marks, stale, twin = item
         facts = PageFacts(
-            path, _strs(keys), _str(titles), array("i", spots), _strs(urls), array("i", links),
-            tuple((_int(i), _str(u)) for i, u in raw),
-            tuple((_str(n), _int(c), _int(a), _int(b)) for n, c, a, b in names),
+            path, _strs(keys), _of(str, titles), array("i", spots), _strs(urls), array("i", links),
+            tuple((_of(int, i), _of(str, u)) for i, u in raw),
+            tuple((_of(str, n), _of(int, c), _of(int, a), _of(int, b)) for n, c, a, b in names),
             frozenset(_strs(meta)), None if marks is None else Suppressions(path, tuple(
-                Suppression(_str(r), _int(f), _int(t), _int(a), _int(b))
+                Suppression(_of(str, r), _of(int, f), _of(int, t), _of(int, a), _of(int, b))
                 for r, f, t, a, b in marks)),
-            _bool(stale), None if twin is None else _str(twin))
+            _of(bool, stale), None if twin is None else _of(str, twin))
     except (ValueError, OverflowError) as exc:
         raise TypeError("malformed facts") from exc
     if (len(facts.spots) != 3 * len(facts.keys) or len(facts.links) != 3 * len(facts.urls)
@@ -340,22 +341,12 @@ def facts_from_json(path: str, item: list[Any]) -> PageFacts | None:
     return facts
 
 
-def _str(value: Any) -> str:
-    if type(value) is not str:
-        raise TypeError("not a string")
-    return value
-
-
-def _bool(value: Any) -> bool:
-    if type(value) is not bool:
-        raise TypeError("not a boolean")
-    return value
-
-
-def _int(value: Any) -> int:
-    if type(value) is not int:
-        raise TypeError("not an integer")
-    return value
+def _of(kind: type[_T], value: Any) -> _T:
+    """`value` when it is exactly of this type (JSON gives no subclasses); else TypeError."""
+    if type(value) is not kind:
+        raise TypeError(f"not a {kind.__name__}")
+    result: _T = value
+    return result
 
 
 def _strs(values: Any) -> tuple[str, ...]:
