@@ -292,13 +292,9 @@ _FIXES = {f.value: f for f in FixKind}
 def decode(path: str, item: Any) -> Finding:
     """The inverse of encode(); TypeError, ValueError or KeyError for anything malformed."""
     where, line, column, rule, message, severity, end_line, end_column, fix, suggestions = item
-    if (type(line) is not int or type(column) is not int or type(end_line) is not int
-            or type(end_column) is not int or type(rule) is not str or type(message) is not str
-            or type(suggestions) is not list or (where is not None and type(where) is not str)
-            or not all(type(s) is str for s in suggestions)):
-        raise TypeError("malformed finding")
-    return Finding(path if where is None else where, line, column, rule, message,
-                   _SEVERITIES[severity], end_line, end_column, _FIXES[fix], tuple(suggestions))
+    return Finding(path if where is None else _of(str, where), _of(int, line),
+                   _of(int, column), _of(str, rule), _of(str, message), _SEVERITIES[severity],
+                   _of(int, end_line), _of(int, end_column), _FIXES[fix], _strs(suggestions))
 
 
 def facts_to_json(facts: PageFacts | None) -> list[Any]:

@@ -73,25 +73,16 @@ def _cache_writes(allowed: bool) -> Iterator[None]:
             allow_cache_writes(previous)
 
 
-def map_files(files: list[str], config: Config, *, fix: bool, unsafe: bool, jobs: int,
-              use_cache: bool, collect: str = "") -> list[FileOutcome]:
-    """One outcome per file, in order. `jobs`: 0 = one process per CPU, 1 = in process."""
-    return list(iter_files(files, config, fix=fix, unsafe=unsafe, jobs=jobs,
-                           use_cache=use_cache, collect=collect))
-
-
 def iter_files(files: list[str], config: Config, *, fix: bool, unsafe: bool, jobs: int,
                use_cache: bool, collect: str = "") -> Iterator[FileOutcome]:
-    """map_files() one outcome at a time, in order, so the caller can write a fixed file
-    and drop its texts before the next one: a fix run never holds the whole collection."""
+    """One outcome per file, in order, one at a time, so the caller can write a fixed file
+    and drop its texts before the next one: a fix run never holds the whole collection.
+    `jobs`: 0 = one process per CPU, 1 = in process."""
     with _cache_writes(use_cache):
         job = Job(config, fix, unsafe, ResultCache.open(config) if use_cache else None,
                   use_cache, collect)
         outcomes, todo, size = _from_cache(files, job)
-        done: Generator[FileOutcome, None, None] = _run([], job, 1)
-        if todo:
-            workers = plan_workers(jobs, len(todo), size)
-            done = _run([files[i] for i in todo], job, workers)
+        done = _run([files[i] for i in todo], job, plan_workers(jobs, len(todo), size))
         try:
             for index, outcome in enumerate(outcomes):
                 outcomes[index] = None
@@ -283,12 +274,12 @@ def _add_stored_facts(cache: ResultCache, inputs: dict[str, str], files: list[st
     the rest parsed here. Then store them all for the next run."""
     from notes_kit.rules.facts import read_facts
 
-    missing: dict[str, str] = {}  # path -> digest of its bytes now
+    missing: dict[str, str] = {}  # path -> digest of its bytes (taken for `inputs`)
     for path in sorted(set(files)):
         if path not in known and not path.endswith((".md", ".markdown")):
             known[path] = None  # not a page
-        elif path not in known and (data := read_regular(path)) is not None:
-            missing[path] = digest_of(data)
+        elif path not in known and inputs.get(path, "-") != "-":
+            missing[path] = inputs[path]
     for path, digest, item in cache.stored_facts(inputs) if missing else ():
         if missing.get(path) != digest:
             continue
