@@ -20,6 +20,19 @@ class FixKind(str, Enum):
 
 
 @dataclass(frozen=True, order=True)
+class Edit:
+    """Replace the text from (line, column) up to (end_line, end_column), end exclusive,
+    with `text`. Lines and columns are 1-based; columns count code points, as SARIF's
+    `unicodeCodePoints`. An insertion has start == end."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str = ""
+
+
+@dataclass(frozen=True, order=True)
 class Finding:
     """One deviation, positioned by 1-based line and column in the checked file."""
 
@@ -33,6 +46,7 @@ class Finding:
     end_column: int = field(default=0, compare=False)
     fix: FixKind = field(default=FixKind.NONE, compare=False)
     suggestions: tuple[str, ...] = field(default=(), compare=False)
+    edits: tuple[Edit, ...] = field(default=(), compare=False)  # the fix, as data
 
     @property
     def fixable(self) -> bool:
