@@ -26,6 +26,7 @@ Data = dict[str, Any]
 
 def page_to_data(page: Page) -> Data:
     data: Data = {"schema_version": SCHEMA_VERSION, "venue": page.venue, "year": page.year}
+    _put(data, "full_title", page.full_title)
     if page.front_matter is not None:
         data["front_matter"] = page.front_matter
     if page.preamble:
@@ -47,17 +48,12 @@ def _meta(meta: Meta) -> Data:
     _put(data, "homepage", meta.homepage)
     _put(data, "paper_lists", [_paper_list(p) for p in meta.paper_lists])
     if meta.acceptance_rate:
-        rates = meta.acceptance_rate
-        if meta.rate_as_list or len(rates) > 1 or not _plain(rates[0]):
+        if meta.rates_listed():
             data["acceptance_rate"] = {"cycles": [_rate(r) for r in meta.acceptance_rate]}
         else:
             data["acceptance_rate"] = _rate(meta.acceptance_rate[0])
     _put(data, "raw", [r.text for r in meta.raw])
     return data
-
-
-def _plain(rate: Rate) -> bool:
-    return rate.percent is not None and not rate.cycles
 
 
 def _paper_list(item: PaperList) -> Data:
@@ -72,6 +68,8 @@ def _rate(rate: Rate) -> Data:
     _put(data, "label", rate.label)
     if rate.percent is not None:
         data.update(percent=rate.percent, accepted=rate.accepted, submitted=rate.submitted)
+        if rate.approx:
+            data.update(approx=rate.approx, precision=rate.precision or 0)
     else:
         data["text"] = rate.text or ""
     _put(data, "cycles", [_rate(r) for r in rate.cycles])
@@ -133,7 +131,7 @@ def _notes(notes: list[NoteItem]) -> list[Any]:
 
 
 def data_to_page(data: Data) -> Page:
-    page = Page(data["venue"], data["year"])
+    page = Page(data["venue"], data["year"], full_title=data.get("full_title"))
     page.front_matter = data.get("front_matter")
     page.preamble = [Raw(t) for t in data.get("preamble", [])]
     if "meta" in data:
@@ -159,7 +157,8 @@ def _to_rate(data: Data) -> Rate:
     percent = data.get("percent")
     return Rate(label=data.get("label"), percent=None if percent is None else float(percent),
                 accepted=data.get("accepted"), submitted=data.get("submitted"),
-                text=data.get("text"), cycles=[_to_rate(r) for r in data.get("cycles", [])])
+                text=data.get("text"), cycles=[_to_rate(r) for r in data.get("cycles", [])],
+                approx=data.get("approx"), precision=data.get("precision"))
 
 
 def _to_section(data: Data) -> Section:

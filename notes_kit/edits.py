@@ -90,3 +90,60 @@ def compatible(text: str, findings: Iterable[Finding]) -> tuple[list[Finding], l
             chosen.append(finding)
             taken.extend(ranges)
     return chosen, deferred
+
+
+# --- building edits over a page's lines (1-based line numbers, `lines` without newlines) ----
+
+
+def replace_span(line: int, column: int, end_column: int, text: str) -> Edit:
+    return Edit(line, column, line, end_column, text)
+
+
+def replace_line(lines: Sequence[str], line: int, text: str) -> Edit:
+    """The whole content of `line` (its newline stays)."""
+    return Edit(line, 1, line, len(lines[line - 1]) + 1, text)
+
+
+def insert_before(line: int, text: str) -> Edit:
+    return Edit(line, 1, line, 1, text)
+
+
+def append_after(lines: Sequence[str], line: int, text: str) -> Edit:
+    """`text` as a block of its own after `line` (a blank line before it, and after it when
+    content follows at once)."""
+    end = len(lines[line - 1]) + 1
+    after = "\n" if line < len(lines) and lines[line].strip() else ""
+    return Edit(line, end, line, end, "\n\n" + text + after)
+
+
+def delete_lines(lines: Sequence[str], first: int, last: int) -> Edit:
+    """Remove lines first..last; when they form a block of their own (a blank line or the
+    start before them), the blank lines after them go too, so one blank line separates
+    what was around them."""
+    stop = last
+    if first == 1 or not lines[first - 2].strip():
+        while stop < len(lines) and not lines[stop].strip():
+            stop += 1
+    return Edit(first, 1, stop + 1, 1, "")
+
+
+def block_text(lines: Sequence[str], first: int, last: int) -> str:
+    return "\n".join(lines[first - 1 : last])
+
+
+def move_before(lines: Sequence[str], first: int, last: int, before: int) -> tuple[Edit, Edit]:
+    """Lines first..last moved, as they are, to stand before line `before`."""
+    chunk = block_text(lines, first, last) + "\n\n"
+    return delete_lines(lines, first, last), insert_before(before, chunk)
+
+
+def move_after(lines: Sequence[str], first: int, last: int, after: int) -> tuple[Edit, Edit]:
+    """Lines first..last moved, as they are, to follow line `after` as a block."""
+    return delete_lines(lines, first, last), append_after(lines, after, block_text(lines, first,
+                                                                                   last))
+
+
+def shifted(edits: Iterable[Edit], lines: int) -> tuple[Edit, ...]:
+    """The edits `lines` lines further down (body coordinates -> file coordinates)."""
+    return tuple(Edit(e.line + lines, e.column, e.end_line + lines, e.end_column, e.text)
+                 for e in edits)

@@ -1,22 +1,35 @@
 """The lint engine: run the registered rules over one file's text, apply config and
-suppressions, and compute fixes. Pure functions over text; the CLI does the I/O."""
+suppressions, and fix by applying the findings' edits. Pure functions over text; the CLI
+does the I/O.
+
+A fix is data: every fixable finding carries edits. `fix` applies the edits of the
+findings that `lint` reports (selected, not suppressed), re-lints and repeats until none
+is left, and checks before returning that the page still holds the same content. With
+every safe rule selected the result is the page re-rendered from the model: the
+canonical form, as `to-md(to-yaml(P))` writes it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from notes_kit.config import Config
-from notes_kit.findings import Finding, FixKind, InputError
+from notes_kit.findings import Edit, Finding, FixKind, InputError
 
 if TYPE_CHECKING:
     from notes_kit.rules.context import Context
 
 YAML_SUFFIXES = (".yaml", ".yml")
+MAX_PASSES = 12  # fix rounds; each applies every edit that does not overlap another
 
 
 def is_yaml(path: str) -> bool:
     return path.endswith(YAML_SUFFIXES)
+
+
+class FixRefused(InputError):
+    """The fixed text would not hold the page's content: nothing is written."""
 
 
 def make_context(text: str, path: str, config: Config) -> Context:
@@ -42,34 +55,47 @@ def lint(text: str, path: str = "<string>", config: Config | None = None) -> lis
 def lint_context(text: str, path: str = "<string>",
                  config: Config | None = None) -> tuple[list[Finding], Context]:
     """lint(), and the context the rules saw (its parsed page feeds the collection rules)."""
-    from notes_kit.rules.registry import all_rules
     from notes_kit.suppress import apply, parse_suppressions
 
     config = config or Config()
     ctx = make_context(text, path, config)
-    rules = all_rules()
-    ran: set[str] = set()
-    findings: list[Finding] = []
-    for rule in rules.values():
-        if rule.check is None or not _applies(rule.scope, ctx):
-            continue
-        if not config.enabled(rule.id, path):
-            continue
-        ran.add(rule.id)
-        findings.extend(rule.check(ctx))
+    found, ran = _run_rules(ctx)
     if ctx.parsed is not None and config.enabled("NK503", path):
-        findings.extend(layout_findings(ctx, findings))
+        found.extend(layout_findings(ctx, found))
     suppressions, malformed = parse_suppressions(text, path, "yaml" if ctx.kind == "yaml"
                                                  else "markdown")
-    kept = apply(findings, suppressions, active=lambda rule_id: rule_id in ran)
+    selected = [f for f in found if config.enabled(f.rule, path)]
+    kept = apply(selected, suppressions, active=lambda rule_id: rule_id in ran)
     kept.extend(malformed)
     return sorted(f for f in kept if f.rule in ("NK505", "NK506") or
                   config.enabled(f.rule, path)), ctx
 
 
+def _run_rules(ctx: Context) -> tuple[list[Finding], set[str]]:
+    """The findings of every rule that applies, and the ids of the selected ones that ran.
+
+    A rule with safe fixes runs even when it is not selected: its findings are never
+    reported then, but the layout check must not claim what they would change.
+    """
+    from notes_kit.rules.registry import all_rules
+
+    ran: set[str] = set()
+    found: list[Finding] = []
+    for rule in all_rules().values():
+        if rule.check is None or not _applies(rule.scope, ctx):
+            continue
+        if ctx.config.enabled(rule.id, ctx.path):
+            ran.add(rule.id)
+        elif rule.fix is not FixKind.SAFE:
+            continue
+        found.extend(rule.check(ctx))
+    return found, ran
+
+
 def layout_findings(ctx: Context, findings: list[Finding]) -> list[Finding]:
     """NK503 for what re-rendering would change that no fixable finding covers (blank lines,
-    indentation, bullet markers), so `fix(P) == P` exactly when nothing fixable is reported."""
+    indentation, bullet markers), so `fix(P) == P` exactly when nothing fixable is reported.
+    Each carries the hunk of the canonical form as its edit."""
     from notes_kit.render import render_page
 
     assert ctx.parsed is not None
@@ -78,10 +104,9 @@ def layout_findings(ctx: Context, findings: list[Finding]) -> list[Finding]:
         return []
     import difflib
 
-    source, target = ctx.text.split("\n"), canonical.split("\n")
+    source, target = ctx.text.splitlines(True), canonical.splitlines(True)
     recorded = [*findings, *ctx.parsed.findings]  # parser variants count even when unselected
-    covered = {line for f in recorded if f.fixable for line in range(f.line, f.end[0] + 1)}
-    covered |= _text_fixed_lines(source)
+    covered = covered_lines(recorded) | _text_fixed_lines(ctx.text.split("\n"))
     extra: list[Finding] = []
     matcher = difflib.SequenceMatcher(None, source, target)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -97,9 +122,23 @@ def layout_findings(ctx: Context, findings: list[Finding]) -> list[Finding]:
             what = "missing blank line between blocks"
         else:
             what = "layout differs from the canonical form (indentation or bullet markers)"
-        extra.append(ctx.finding("NK503", min(i1 + 1, len(source)), 1, what))
+        edit = Edit(i1 + 1, 1, i2 + 1, 1, "".join(added))
+        extra.append(ctx.finding("NK503", min(i1 + 1, len(source)), 1, what, edits=(edit,)))
         covered |= lines
     return extra
+
+
+def covered_lines(findings: list[Finding]) -> set[int]:
+    """The lines a fixable finding speaks for: its own and every line its edits span (a
+    move spans from where a block is to where it goes)."""
+    covered: set[int] = set()
+    for finding in findings:
+        if not finding.fixable:
+            continue
+        first = min([finding.line, *(e.line for e in finding.edits)])
+        last = max([finding.end[0], *(e.end_line for e in finding.edits)])
+        covered.update(range(first, last + 1))
+    return covered
 
 
 def _text_fixed_lines(lines: list[str]) -> set[int]:
@@ -130,55 +169,65 @@ class FixResult:
     changes: list[Finding] = field(default_factory=list)  # the findings whose fix was applied
     remaining: list[Finding] = field(default_factory=list)
 
-    def changed(self, original: str) -> bool:
-        return self.text != original
-
 
 def fix(text: str, path: str = "<string>", config: Config | None = None, *,
         unsafe: bool = False) -> FixResult:
-    """Apply every enabled safe fix (and unsafe ones on request), idempotently.
-
-    Conference pages are re-rendered from the model, which is exactly the
-    safe fixes; other Markdown pages get the line-level text fixes only.
-    """
-    from notes_kit.textfix import fix_lines
+    """Apply the edits of the reported fixable findings (safe ones, and unsafe ones on
+    request), pass after pass, until none is left. FixRefused when the result would not
+    hold the same content (nothing should ever get there: it is the last line of defence)."""
+    from notes_kit.edits import apply_edits, compatible
 
     config = config or Config()
-    findings = lint(text, path, config)
     wanted = {FixKind.SAFE, FixKind.UNSAFE} if unsafe else {FixKind.SAFE}
-    applied = [f for f in findings if f.fix in wanted]
-    if not applied or is_yaml(path):
-        return FixResult(text, [], findings)
+    applied: list[Finding] = []
+    current = text
+    findings, ctx = lint_context(current, path, config)
+    for _ in range(MAX_PASSES):
+        chosen, _ = compatible(current, [f for f in findings if f.fix in wanted and f.edits])
+        if not chosen:
+            break
+        new = apply_edits(current, [edit for f in chosen for edit in f.edits])
+        if new == current:
+            break
+        _guard(current, new, [f for f in chosen if f.fix is FixKind.UNSAFE], path,
+               ctx.parsed.page if ctx.parsed is not None else None)
+        applied.extend(chosen)
+        current = new
+        findings, ctx = lint_context(current, path, config)
+    return FixResult(current, applied, findings)
+
+
+def _guard(before: str, after: str, unsafe: list[Finding], path: str, page: Any) -> None:
+    """mdformat's promise: the fixed page holds what the page held (the same model), apart
+    from the words the unsafe fixes changed on purpose."""
+    from notes_kit.edits import apply_edits
+
+    if is_yaml(path):
+        return
     if unsafe:
-        text_in = replace_spans(text, [f for f in applied if f.fix is FixKind.UNSAFE])
-    else:
-        text_in = text
-    fixed = fix_lines(text_in)
-    ctx = make_context(fixed, path, config)
-    if ctx.parsed is not None:
-        from notes_kit.render import render_page
-
-        fixed = render_page(ctx.parsed.page, config.link_style)
-    remaining = lint(fixed, path, config) if fixed != text else findings
-    return FixResult(fixed, applied, remaining)
-
-
-def replace_spans(text: str, findings: list[Finding]) -> str:
-    """Put each finding's single suggestion in place of its line span (unsafe fixes)."""
-    lines = text.split("\n")
-    spans = sorted({(f.line, f.column, f.end_column, f.suggestions[0]) for f in findings
-                    if len(f.suggestions) == 1 and f.end_column > f.column}, reverse=True)
-    for line, start, end, new in spans:
-        if 0 < line <= len(lines):
-            row = lines[line - 1]
-            lines[line - 1] = row[: start - 1] + new + row[end - 1 :]
-    return "\n".join(lines)
+        before = apply_edits(before, [edit for f in unsafe for edit in f.edits])
+        page = None
+    expected = page if page is not None else content_of(before, path)
+    try:
+        same = content_of(after, path) == expected
+    except InputError:
+        same = False
+    if not same:
+        raise FixRefused(path, "fix refused: the fixed page would not hold the same content "
+                         "(please report this notes-kit bug); nothing written")
 
 
-def read_and_lint(path: str, config: Config) -> list[Finding]:
-    from notes_kit.files import read_source
+def content_of(text: str, path: str) -> Any:
+    """What a page means, for the guard: a conference page's model (positions aside), or the
+    text of another page as the line-level fixer leaves it."""
+    from notes_kit.parse import NotConferencePage, parse_page
 
-    return lint(read_source(path), path, config)
+    try:
+        return parse_page(text, path).page
+    except NotConferencePage:
+        from notes_kit.textfix import fix_lines
+
+        return ("text", fix_lines(text))
 
 
-__all__ = ["lint", "fix", "FixResult", "InputError", "read_and_lint"]
+__all__ = ["lint", "fix", "FixResult", "FixRefused", "InputError"]

@@ -28,6 +28,9 @@ class TailLink:
     label: str
     url: str
     offset: int  # character offset of the `[` that opens the link
+    end: int = 0  # offset just past the link's `)`
+    label_offset: int = 0  # offset of the label text as written (after the `[`)
+    raw_label: str = ""  # the label as written, escapes and spaces included
 
 
 @dataclass
@@ -37,6 +40,11 @@ class PaperLine:
     title: str
     links: list[TailLink]
     tail: str  # the source text of the link tail, to compare with the canonical form
+
+    @property
+    def tail_start(self) -> int:
+        """Offset where the link tail starts (right after the title)."""
+        return len(self.title)
 
 
 def split_paper_line(text: str) -> PaperLine:
@@ -63,8 +71,8 @@ def split_paper_line(text: str) -> PaperLine:
     title = head[:cut].rstrip()
     if not title:
         return PaperLine(text, [], "")
-    links = [TailLink(_unescape(m.group(1)).strip(), m.group(2), m.start())
-             for m in matches[first:]]
+    links = [TailLink(_unescape(m.group(1)).strip(), m.group(2), m.start(), m.end(),
+                      m.start(1), m.group(1)) for m in matches[first:]]
     return PaperLine(title, links, text[len(head[:cut].rstrip()) :])
 
 

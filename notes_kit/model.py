@@ -122,12 +122,10 @@ class Rate:
     submitted: int | None = None
     text: str | None = None
     cycles: list[Rate] = field(default_factory=list)
+    approx: str | None = None  # an approximate figure's marker as written: "~", "(approx.)"
+    precision: int | None = None  # decimals of an approximate P, kept as written
     line: int = _pos()
     column: int = _pos()
-
-    @property
-    def is_rate(self) -> bool:
-        return self.percent is not None
 
 
 @dataclass
@@ -155,6 +153,13 @@ class Meta:
     homepage_line: int = _pos()
     rate_line: int = _pos()
 
+    def rates_listed(self) -> bool:
+        """Rates are bullets unless there is one plain figure written as a line: several
+        entries, cycles or a note are always a list."""
+        rates = self.acceptance_rate
+        return bool(rates) and (self.rate_as_list or len(rates) > 1 or bool(rates[0].cycles)
+                                or rates[0].percent is None)
+
 
 @dataclass
 class Page:
@@ -163,6 +168,7 @@ class Page:
     venue: str
     year: int
     meta: Meta | None = None
+    full_title: str | None = None  # `# CAIS 2026 (ACM Conference on ...)`: the parenthesis
     sections: list[Section] = field(default_factory=list)
     front_matter: str | None = None
     preamble: list[Raw] = field(default_factory=list)

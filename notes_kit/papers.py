@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from notes_kit.blocks import Block
-from notes_kit.findings import FixKind
-from notes_kit.inline import canonical_tail, clean, split_paper_line
+from notes_kit.findings import Edit, FixKind
+from notes_kit.inline import PaperLine, TailLink, canonical_tail, clean, split_paper_line
 from notes_kit.model import Link, NoteItem, Paper
 
 LABELS = ("Paper", "arXiv", "Code", "Slides", "Video", "Homepage", "Artifact", "Trace", "Blog",
@@ -45,23 +45,9 @@ class PaperReader:
         line = split_paper_line(text)
         paper = Paper(line.title, line=item.line + b.offset, column=item.column)
         for tail in line.links:
-            label = canonical_label(tail.label)
-            column = item.column + tail.offset
-            if label != tail.label:
-                b.report("NK302", item.line, column + 1, f"link label '{tail.label}' is written "
-                         f"'{label}'", FixKind.SAFE, suggestions=(label,),
-                         end_column=column + 1 + len(tail.label))
-            paper.links.append(Link(label, tail.url, line=item.line + b.offset, column=column))
-        self._paper_first(paper, item)
-        as_written = [(tail.label, tail.url) for tail in line.links]
-        canonical = canonical_tail(as_written)
-        if line.links and line.tail != canonical:
-            # point at the first character that differs from the canonical form
-            pairs = zip(line.tail, canonical, strict=False)
-            differs = next((i for i, (a, c) in enumerate(pairs) if a != c), len(canonical))
-            column = item.column + len(line.title) + differs
-            b.report("NK301", item.line, column, "links are written '\\[[Label](url)]', one "
-                     "per bracket, separated by single spaces", FixKind.SAFE)
+            paper.links.append(self._link(item, tail))
+        self._paper_first(paper, item, line)
+        self._brackets(item, line)
         kids = self._children(item)
         if kids and looks_like_affiliation(kids[0]):
             first = kids.pop(0)
@@ -72,14 +58,66 @@ class PaperReader:
         paper.notes = b.notes(kids, item.indent)
         return paper
 
-    def _paper_first(self, paper: Paper, item: Block) -> None:
-        """`Paper` comes first among the links: moving it is a safe fix (NK303)."""
+    def _at(self, item: Block, offset: int) -> tuple[int, int]:
+        """The body (line, column) of an offset into an item's inline text, whose later
+        lines were dedented by up to the item's content indent."""
+        before = item.text[:offset]
+        row = before.count("\n")
+        within = offset - (before.rfind("\n") + 1)
+        if not row:
+            return item.line, item.column + within
+        source = self.b.lines[item.line + row - 1]
+        removed = min(len(source) - len(source.lstrip(" ")), item.indent)
+        return item.line + row, removed + within + 1
+
+    def _edit(self, item: Block, start: int, end: int, text: str) -> tuple[Edit, ...]:
+        line, column = self._at(item, start)
+        end_line, end_column = self._at(item, end)
+        return (Edit(line, column, end_line, end_column, text),)
+
+    def _link(self, item: Block, tail: TailLink) -> Link:
+        label = canonical_label(tail.label)
+        line, column = self._at(item, tail.offset)
+        if label != tail.label:
+            start = tail.label_offset + len(tail.raw_label) - len(tail.raw_label.lstrip())
+            self.b.report("NK302", line, column + 1, f"link label '{tail.label}' is written "
+                          f"'{label}'", FixKind.SAFE, suggestions=(label,),
+                          end_column=column + 1 + len(tail.label),
+                          edits=self._edit(item, start, start + len(tail.raw_label.strip()),
+                                           label))
+        return Link(label, tail.url, line=line + self.b.offset, column=column)
+
+    def _brackets(self, item: Block, line: PaperLine) -> None:
+        """NK301: the link tail is rewritten `\\[[Label](url)]` per link, labels and URLs
+        as written (NK302 respells a label)."""
+        canonical = canonical_tail([(tail.label, tail.url) for tail in line.links])
+        if not line.links or line.tail == canonical:
+            return
+        pairs = zip(line.tail, canonical, strict=False)  # the first character that differs
+        differs = next((i for i, (a, c) in enumerate(pairs) if a != c), len(canonical))
+        row, column = self._at(item, line.tail_start + differs)
+        self.b.report("NK301", row, column, "links are written '\\[[Label](url)]', one per "
+                      "bracket, separated by single spaces", FixKind.SAFE,
+                      edits=self._edit(item, line.tail_start, len(clean(item.text)), canonical))
+
+    def _paper_first(self, paper: Paper, item: Block, line: PaperLine) -> None:
+        """`Paper` comes first among the links: moving it is a safe fix (NK303), which swaps
+        the links' texts and leaves the brackets between them where they are."""
         first = next((i for i, link in enumerate(paper.links) if link.label == "Paper"), 0)
-        if first:
-            link = paper.links.pop(first)
-            paper.links.insert(0, link)
-            self.b.report("NK303", item.line, link.column + 1, "the 'Paper' link comes first",
-                          FixKind.SAFE)
+        if not first:
+            return
+        link = paper.links.pop(first)
+        paper.links.insert(0, link)
+        text = clean(item.text)
+        tails = line.links
+        order = [tails[first], *tails[:first], *tails[first + 1 :]]
+        new = text[order[0].offset : order[0].end]
+        for index in range(1, len(tails)):
+            glue = text[tails[index - 1].end : tails[index].offset]
+            new += glue + text[order[index].offset : order[index].end]
+        row = link.line - self.b.offset
+        self.b.report("NK303", row, link.column + 1, "the 'Paper' link comes first",
+                      FixKind.SAFE, edits=self._edit(item, tails[0].offset, tails[-1].end, new))
 
     def _children(self, item: Block) -> list[Block]:
         """Child bullets in order, with any other block among them in its place."""

@@ -12,13 +12,15 @@ import re
 from dataclasses import dataclass, field
 
 from notes_kit.blocks import Block, TooDeep, parse_blocks, source_of
-from notes_kit.findings import Finding, FixKind, InputError, Severity
+from notes_kit.edits import insert_before, move_before, replace_span, shifted
+from notes_kit.findings import Edit, Finding, FixKind, InputError, Severity
 from notes_kit.inline import clean
 from notes_kit.meta import MetaReader
 from notes_kit.model import Acronym, Group, Note, NoteItem, Page, Raw, Section, Topic
 from notes_kit.papers import PaperReader, is_paper_item
 
-TITLE = re.compile(r"^(?P<venue>\S.*?)\s+(?P<year>\d{4})$")
+# `SOSP 2024`, or with the full name in parentheses: `CAIS 2026 (ACM Conference on ...)`
+TITLE = re.compile(r"^(?P<venue>\S.*?)\s+(?P<year>\d{4})(?:\s+\((?P<full>[^()]+)\))?$")
 KNOWN_SECTIONS = {"meta info": "meta", "papers": "papers", "acronyms": "acronyms",
                   "references": "references"}
 
@@ -41,10 +43,15 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
     """GitBook front matter (`---` ... `---` at the very top) is kept as is."""
     if not text.startswith("---\n"):
         return None, text
-    end = text.find("\n---\n", 3)
+    from notes_kit.textfix import front_matter_end
+
+    end = front_matter_end(text.split("\n"))
     if end < 0:
         return None, text
-    return text[: end + 5], text[end + 5 :]
+    cut = 0
+    for _ in range(end + 1):
+        cut = text.index("\n", cut) + 1
+    return text[:cut], text[cut:]
 
 
 def parse_page(text: str, path: str = "<string>") -> Parsed:
@@ -54,31 +61,35 @@ def parse_page(text: str, path: str = "<string>") -> Parsed:
     lines = body.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    tabbed: set[int] = set()
     if any("\t" in line for line in lines):
         from notes_kit.textfix import code_lines, expand_indent
 
         code = code_lines(lines)
-        lines = [line if i in code else expand_indent(line) for i, line in enumerate(lines)]
+        expanded = [line if i in code else expand_indent(line) for i, line in enumerate(lines)]
+        tabbed = {i + 1 for i, (a, b) in enumerate(zip(lines, expanded, strict=True)) if a != b}
+        lines = expanded
     try:
         blocks = parse_blocks(lines)
     except TooDeep as exc:
         raise InputError(path, str(exc), exc.line + offset) from None
     except RecursionError:
         raise InputError(path, "nesting too deep to parse") from None
-    builder = _Builder(path, lines, offset)
+    builder = _Builder(path, lines, offset, tabbed)
     page = builder.build(blocks)
     page.front_matter = front
     return Parsed(page, lines, sorted(builder.findings), offset)
 
 
-def conference_title(blocks: list[Block]) -> tuple[Block, str, int] | None:
+def conference_title(blocks: list[Block]) -> tuple[Block, str, int, str | None] | None:
+    """(heading, venue, year, full name in parentheses) of a conference page's title."""
     for block in blocks:
         if block.kind == "blank":
             continue
         if block.kind == "heading" and block.level == 1:
             match = TITLE.match(block.text)
             if match:
-                return block, match.group("venue"), int(match.group("year"))
+                return block, match.group("venue"), int(match.group("year")), match.group("full")
         return None
     return None
 
@@ -116,18 +127,35 @@ def _is_group(item: Block, depth: int = 0) -> bool:
 
 
 class _Builder:
-    def __init__(self, path: str, lines: list[str], offset: int) -> None:
+    def __init__(self, path: str, lines: list[str], offset: int,
+                 tabbed: set[int] | None = None) -> None:
         self.path = path
         self.lines = lines
         self.offset = offset
+        self.tabbed = tabbed or set()  # lines read with their indentation tabs expanded
         self.findings: list[Finding] = []
 
     def report(self, rule: str, line: int, column: int, message: str,
                fix: FixKind = FixKind.NONE, severity: Severity = Severity.ERROR,
-               suggestions: tuple[str, ...] = (), end_column: int = 0) -> None:
+               suggestions: tuple[str, ...] = (), end_column: int = 0,
+               edits: tuple[Edit, ...] = ()) -> None:
+        """Record a finding at a body line; `edits` (body lines too) are its fix. An edit on
+        a line whose tabs were expanded for reading would miss the file's columns: such a
+        fix waits until NK503 has written the tabs as spaces."""
+        if any(n in self.tabbed for e in edits for n in range(e.line, e.end_line + 1)):
+            edits = ()
         self.findings.append(Finding(self.path, line + self.offset, column, rule, message,
                                      severity, end_line=line + self.offset if end_column else 0,
-                                     end_column=end_column, fix=fix, suggestions=suggestions))
+                                     end_column=end_column, fix=fix, suggestions=suggestions,
+                                     edits=shifted(edits, self.offset)))
+
+    def span_edit(self, line: int, column: int, old: str, new: str) -> tuple[Edit, ...]:
+        """Replace `old`, found at 1-based `column` of body line `line`, with `new`; no edit
+        when the source does not hold `old` there."""
+        row = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        if not old or row[column - 1 : column - 1 + len(old)] != old:
+            return ()
+        return (replace_span(line, column, column + len(old), new),)
 
     def raw(self, block: Block, dedent: int = 0) -> Raw:
         return Raw(_tidy(source_of(block, self.lines, dedent)), block.line + self.offset,
@@ -141,8 +169,9 @@ class _Builder:
             raise NotConferencePage(
                 self.path, "not a conference page: the first heading must be '# <VENUE> <YEAR>'",
                 line)
-        head, venue, year = found
-        page = Page(venue, year, line=head.line + self.offset, column=head.column)
+        head, venue, year, full = found
+        page = Page(venue, year, full_title=full, line=head.line + self.offset,
+                    column=head.column)
         rest = [b for b in blocks[blocks.index(head) + 1 :] if b.kind != "blank"]
         page.preamble = [self.raw(b) for b in blocks[: blocks.index(head)] if b.kind != "blank"]
         self._sections(page, rest)
@@ -162,16 +191,18 @@ class _Builder:
             assert heading is not None
             self._section(page, heading, body)
         if page.meta is None:
-            self.report("NK102", page.line, 1, "missing '## Meta Info' section")
+            self.report("NK102", page.line - self.offset, 1, "missing '## Meta Info' section "
+                        "(homepage, paper list, acceptance rate)")
         if not any(s.kind == "papers" for s in page.sections):
-            self.report("NK103", page.line, 1, "missing '## Papers' section")
+            self.report("NK103", page.line - self.offset, 1, "missing '## Papers' section")
 
     def _implicit_meta(self, page: Page, blocks: list[Block]) -> None:
         if any(b.kind == "paragraph" and b.text.lstrip().lower().startswith("homepage")
                for b in blocks):
             first = blocks[0]
             self.report("NK102", first.line, 1, "Meta Info content without a '## Meta Info' "
-                        "heading", FixKind.SAFE)
+                        "heading; insert it", FixKind.SAFE,
+                        edits=(insert_before(first.line, "## Meta Info\n\n"),))
             self._meta(page, None, blocks)
         else:
             page.preamble.extend(self.raw(b) for b in blocks)
@@ -188,8 +219,11 @@ class _Builder:
             kind = "other"
         elif kind == "meta":
             if page.sections:
-                self.report("NK102", heading.line, 1, "'## Meta Info' must be the first section",
-                            FixKind.SAFE)
+                end = self._meta_end(heading, body)
+                first = page.sections[0].line - self.offset
+                self.report("NK102", heading.line, 1, "'## Meta Info' must be the first "
+                            f"section; it moves above '{page.sections[0].title}'", FixKind.SAFE,
+                            edits=move_before(self.lines, heading.line, end, first))
             self._meta(page, heading, body)
             return
         section = Section(heading.text, kind if kind != "meta" else "other",
@@ -212,8 +246,17 @@ class _Builder:
                             severity=Severity.WARNING)
             section.raw = [self.raw(b) for b in body]
 
+    def _meta_end(self, heading: Block, body: list[Block]) -> int:
+        """The last line of a Meta Info section: its body up to topic headings, if any."""
+        from notes_kit.meta import topics_start
+
+        start = topics_start(body)
+        kept = body[:start] if start is not None else body
+        return kept[-1].end if kept else heading.line
+
     def _meta(self, page: Page, heading: Block | None, body: list[Block]) -> None:
-        reader = MetaReader(self)
+        reader = MetaReader(self, self._meta_end(heading, body) if heading else
+                            (body[-1].end if body else 1))
         topics_at = reader.read(body)
         meta = reader.meta
         if heading is not None:
@@ -229,12 +272,16 @@ class _Builder:
             section = Section("Papers", "papers", line=first.line + self.offset)
             page.sections.append(section)
             if explicit:
-                self.report("NK104", first.line, 1, "'### Papers' should be a level-2 heading "
-                            "'## Papers'", FixKind.SAFE)
+                row = self.lines[first.line - 1]
+                hashes = len(row) - len(row.lstrip(" ")) + 1
+                self.report("NK104", first.line, 1, "'### Papers' is a level-2 heading: write "
+                            "'## Papers'", FixKind.SAFE,
+                            edits=self.span_edit(first.line, hashes, "###", "##"))
                 rest = rest[1:]
             else:
                 self.report("NK103", first.line, 1, "topics follow Meta Info without a "
-                            "'## Papers' heading", FixKind.SAFE)
+                            "'## Papers' heading; insert it", FixKind.SAFE,
+                            edits=(insert_before(first.line, "## Papers\n\n"),))
             self._papers(section, rest)
 
     def _papers(self, section: Section, body: list[Block]) -> None:

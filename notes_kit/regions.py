@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from notes_kit.textfix import code_lines
+from notes_kit.textfix import code_lines, front_matter_end
 
 PROSE, CODE, FRONT, COMMENT, HTML = "prose", "code", "front", "comment", "html"
 _BLOCK_TAGS = frozenset(
@@ -20,7 +20,7 @@ _LONE_TAG = re.compile(r"\s*(?:<[A-Za-z][\w-]*(?:\s[^<>]*)?/?>|</[A-Za-z][\w-]*\
 
 def line_kinds(lines: list[str], code: set[int] | None = None) -> list[str]:
     """Each line's region. `code` is textfix.code_lines(lines) when the caller has it."""
-    kinds = [FRONT] * (_front_matter_end(lines) + 1)
+    kinds = [FRONT] * (front_matter_end(lines) + 1)
     kinds += [PROSE] * (len(lines) - len(kinds))
     for index in code_lines(lines) if code is None else code:
         kinds[index] = CODE  # textfix's view of code wins: it decides what fix edits
@@ -44,13 +44,6 @@ def line_kinds(lines: list[str], code: set[int] | None = None) -> list[str]:
             kinds[index] = HTML
             block, indent = HTML, indent if block else depth
     return kinds
-
-
-def _front_matter_end(lines: list[str]) -> int:
-    """0-based index of the line closing YAML front matter, -1 when there is none."""
-    if not lines or lines[0] != "---":
-        return -1
-    return next((i for i in range(1, len(lines)) if lines[i] in ("---", "...")), -1)
 
 
 def _starts_html_block(line: str) -> bool:

@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from notes_kit.inline import canonical_tail
-from notes_kit.meta import format_rate
 from notes_kit.model import (
     Acronym,
     Group,
@@ -23,6 +22,7 @@ from notes_kit.model import (
     Section,
     Topic,
 )
+from notes_kit.rates import format_rate
 
 INDENT = "  "
 
@@ -33,7 +33,10 @@ def bare_link(url: str, style: str = "autolink") -> str:
 
 
 def render_page(page: Page, link_style: str = "autolink") -> str:
-    chunks: list[list[str]] = [[f"# {page.venue} {page.year}"]]
+    title = f"# {page.venue} {page.year}"
+    if page.full_title:
+        title += f" ({page.full_title})"
+    chunks: list[list[str]] = [[title]]
     chunks.extend([raw.text] for raw in page.preamble)  # what stood between title and sections
     if page.meta is not None:
         chunks.extend(_meta(page.meta, link_style))
@@ -56,17 +59,12 @@ def _meta(meta: Meta, style: str) -> list[list[str]]:
                        else f"* {bare_link(p.url, style)}" for p in meta.paper_lists])
     if meta.acceptance_rate:
         chunks.append(["### Acceptance Rate"])
-        if meta.rate_as_list or len(meta.acceptance_rate) > 1 or _needs_list(meta):
+        if meta.rates_listed():
             chunks.append(_rates(meta.acceptance_rate, 0))
         else:
             chunks.append([format_rate(meta.acceptance_rate[0])])
     chunks.extend([raw.text] for raw in meta.raw)
     return chunks
-
-
-def _needs_list(meta: Meta) -> bool:
-    rate = meta.acceptance_rate[0]
-    return bool(rate.cycles) or rate.percent is None
 
 
 def _rates(rates: list[Rate], depth: int) -> list[str]:

@@ -21,6 +21,14 @@ def expand_indent(line: str) -> str:
     return prefix.group().expandtabs(4) + line[prefix.end() :]
 
 
+def front_matter_end(lines: list[str]) -> int:
+    """0-based index of the `---` line closing YAML front matter at the very top (followed
+    by a newline), -1 when there is none. The one definition of front matter."""
+    if len(lines) < 3 or lines[0] != "---":
+        return -1
+    return next((i for i in range(1, len(lines) - 1) if lines[i] == "---"), -1)
+
+
 def code_lines(lines: list[str]) -> set[int]:
     """0-based indexes of lines inside fenced code blocks (fences included)."""
     inside: set[int] = set()
@@ -50,9 +58,9 @@ def fix_line(line: str) -> str:
 
 def fix_lines(text: str) -> str:
     """Trailing spaces and `&#x20;` dropped, empty heading anchors dropped, blank runs
-    folded to one, exactly one final newline. Code blocks are left alone."""
+    folded to one, exactly one final newline. Code blocks and front matter are left alone."""
     lines = text.split("\n")
-    code = code_lines(lines)
+    code = code_lines(lines) | set(range(front_matter_end(lines) + 1))  # kept as written
     out: list[str] = []
     for index, line in enumerate(lines):
         if index in code:

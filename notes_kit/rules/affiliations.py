@@ -63,8 +63,10 @@ def check_aliases(ctx: Context) -> Iterator[Finding]:
         for name in paper.affiliations:
             canonical = aliases.get(name.strip())
             if canonical and canonical != name.strip():
+                lead = start + len(name) - len(name.lstrip())
                 yield ctx.finding("NK403", line, start, f"'{name}' is written '{canonical}'",
-                                  end_column=start + len(name), suggestions=(canonical,))
+                                  end_column=start + len(name), suggestions=(canonical,),
+                                  edits=ctx.span_edit(line, lead, name.strip(), canonical))
             start += len(name) + 3
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from notes_kit.config import Config
-from notes_kit.findings import Finding, Severity
+from notes_kit.findings import Edit, Finding, Severity
 
 if TYPE_CHECKING:
     from notes_kit.model import Paper
@@ -83,8 +83,10 @@ class Context:
 
     def finding(self, rule_id: str, line: int, column: int, message: str, *,
                 end_column: int = 0, suggestions: tuple[str, ...] = (),
-                severity: Severity | None = None, fixable: bool | None = None) -> Finding:
-        """A finding with the registry's severity and fix kind unless told otherwise."""
+                severity: Severity | None = None, fixable: bool | None = None,
+                edits: tuple[Edit, ...] = ()) -> Finding:
+        """A finding with the registry's severity and fix kind unless told otherwise; a
+        fixable finding's fix is `edits`."""
         from notes_kit.findings import FixKind
         from notes_kit.rules.registry import RULES
 
@@ -92,7 +94,15 @@ class Context:
         fix = rule.fix if fixable is not False else FixKind.NONE
         return Finding(self.path, line, column, rule_id, message, severity or rule.severity,
                        end_line=line if end_column else 0, end_column=end_column, fix=fix,
-                       suggestions=suggestions)
+                       suggestions=suggestions, edits=edits if fix is not FixKind.NONE else ())
+
+    def span_edit(self, line: int, column: int, old: str, new: str) -> tuple[Edit, ...]:
+        """Replace `old`, found at 1-based `column` of `line`, with `new`; no edit when the
+        source does not hold `old` there (a position a rule could only guess)."""
+        row = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        if not old or row[column - 1 : column - 1 + len(old)] != old:
+            return ()
+        return (Edit(line, column, line, column + len(old), new),)
 
     def parse_findings(self, rule_id: str) -> list[Finding]:
         """What the parser recorded for a rule: the input variants it normalised."""

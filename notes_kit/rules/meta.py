@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 
 from notes_kit.findings import Finding, FixKind, Severity
-from notes_kit.meta import format_percent
 from notes_kit.model import Rate
+from notes_kit.rates import format_percent
 from notes_kit.rules import placeholders
 from notes_kit.rules.common import chain, from_parser
 from notes_kit.rules.context import Context
@@ -15,10 +15,18 @@ from notes_kit.rules.registry import Rule, register
 
 
 def check_link_style(ctx: Context) -> Iterator[Finding]:
-    """The parser reports `[u](u)` and bare URLs; link-style "inline" asks for `[u](u)`."""
+    """The parser reports `[u](u)` and bare URLs with edits to `<u>`; link-style "inline"
+    asks for `[u](u)` instead."""
+    from dataclasses import replace
+
     inline = ctx.config.link_style == "inline"
     for finding in from_parser("NK205")(ctx):
-        if not (inline and finding.suggestions and finding.suggestions[0].startswith("<")):
+        if not inline:
+            yield finding
+        elif not finding.suggestions:  # a bare URL: written [u](u) in this style
+            yield replace(finding, edits=tuple(replace(e, text=_inline_link(e.text[1:-1]))
+                                               for e in finding.edits))
+        elif not finding.suggestions[0].startswith("<"):
             yield finding
     if not inline:
         return
@@ -28,9 +36,16 @@ def check_link_style(ctx: Context) -> Iterator[Finding]:
     for number in sorted(set(lines)):
         row = ctx.lines[number - 1] if 0 < number <= len(ctx.lines) else ""
         start = row.find("<http")
-        if start >= 0:
+        end = row.find(">", start)
+        if start >= 0 and end > start:
+            written = row[start : end + 1]
             yield ctx.finding("NK205", number, start + 1, "link-style is inline: write "
-                              "[url](url)")
+                              "[url](url)", edits=ctx.span_edit(number, start + 1, written,
+                                                                _inline_link(written[1:-1])))
+
+
+def _inline_link(url: str) -> str:
+    return f"[{url}]({url})"
 
 
 _HOMEPAGE = re.compile(r"^\s*Homepage\s*:\s*(?P<value>.*?)\s*$", re.IGNORECASE)

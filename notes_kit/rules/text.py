@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from notes_kit.findings import Finding, FixKind, Severity
+from notes_kit.findings import Edit, Finding, FixKind, Severity
 from notes_kit.regions import CODE, COMMENT, FRONT, HTML, PROSE, line_kinds
 from notes_kit.rules.context import Context
 from notes_kit.rules.registry import Rule, register
@@ -46,8 +46,10 @@ def check_spelling(ctx: Context) -> Iterator[Finding]:
             continue
         column = typo.start + 1
         message = f"'{typo.word}' may be misspelled: {', '.join(typo.candidates)}"
+        edits = ctx.span_edit(number, column, typo.word, typo.candidates[0]) \
+            if typo.fixable else ()
         yield ctx.finding("NK501", number, column, message, end_column=column + len(typo.word),
-                          suggestions=typo.candidates, fixable=typo.fixable)
+                          suggestions=typo.candidates, fixable=typo.fixable, edits=edits)
 
 
 # --- NK502 -----------------------------------------------------------------------
@@ -59,7 +61,7 @@ def check_html(ctx: Context) -> Iterator[Finding]:
     kinds = ctx.kinds
     for index, line in enumerate(ctx.lines):
         kind, number = kinds[index], index + 1
-        if kind == CODE or ("<" not in line and "&" not in line and "{%" not in line):
+        if kind in (CODE, FRONT) or ("<" not in line and "&" not in line and "{%" not in line):
             continue
         trailing = TRAILING_ENTITY.search(line) if line[-1].isspace() or line[-1] == ";" \
             else None
@@ -76,12 +78,19 @@ def _fixable_html(ctx: Context, number: int, line: str, cut: int) -> Iterator[Fi
     if "<a" in line and HEADING.match(line):
         for match in EMPTY_ANCHOR.finditer(line):
             start = line.index("<a", match.start())
+            # the anchor and the spaces around it go; one space stays between words
+            gap = " " if TRAILING_ENTITY.sub("", line[match.end() :]) else ""
             yield ctx.finding("NK502", number, start + 1, "empty HTML anchor in a heading "
-                              "(a GitBook leftover)", end_column=line.index("</a>", start) + 5)
+                              "(a GitBook leftover): it is dropped",
+                              end_column=line.index("</a>", start) + 5,
+                              edits=ctx.span_edit(number, match.start() + 1, match.group(), gap))
     entity = line.find("&#x20;", cut)
     if entity >= 0:
+        spaces = _TRAILING_SPACE.search(line) if line[-1].isspace() else None
+        stop = spaces.start() if spaces else len(line)  # trailing spaces are NK503's
         yield ctx.finding("NK502", number, entity + 1, "'&#x20;' at the end of a line "
-                          "(a GitBook leftover)", end_column=len(line) + 1)
+                          "(a GitBook leftover): it is dropped", end_column=len(line) + 1,
+                          edits=ctx.span_edit(number, cut + 1, line[cut:stop], ""))
 
 
 def _entities(ctx: Context, number: int, line: str) -> Iterator[Finding]:
@@ -121,12 +130,12 @@ def _content_html(ctx: Context, number: int, line: str) -> Iterator[Finding]:
 
 def check_whitespace(ctx: Context) -> Iterator[Finding]:
     lines = ctx.lines
-    code = ctx.code
-    found, dropped = _layout(ctx, [line if i in code else fix_line(line)
-                                   for i, line in enumerate(lines)], code)
+    kept = ctx.code | {i for i, kind in enumerate(ctx.kinds) if kind == FRONT}  # verbatim
+    found, dropped = _layout(ctx, [line if i in kept else fix_line(line)
+                                   for i, line in enumerate(lines)], kept)
     yield from found
     for index, line in enumerate(lines):
-        if index in code or index in dropped:
+        if index in kept or index in dropped:
             continue
         trailing = _TRAILING_SPACE.search(line) if line and line[-1].isspace() else None
         body = line[: trailing.start()] if trailing else line
@@ -135,45 +144,55 @@ def check_whitespace(ctx: Context) -> Iterator[Finding]:
         if trailing:
             what = "CRLF line end" if trailing.group() == "\r" else "trailing whitespace"
             yield ctx.finding("NK503", index + 1, trailing.start() + 1, what,
-                              end_column=len(line) + 1)
+                              end_column=len(line) + 1, edits=ctx.span_edit(
+                                  index + 1, trailing.start() + 1, trailing.group(), ""))
         indent = INDENT.match(body)
         if indent and "\t" in indent.group():
             yield ctx.finding("NK503", index + 1, body.index("\t") + 1, "tab in the "
-                              "indentation: written as the spaces it stands for")
+                              "indentation: written as the spaces it stands for",
+                              edits=ctx.span_edit(index + 1, 1, indent.group(),
+                                                  indent.group().expandtabs(4)))
         elif "\t" in body:
             yield ctx.finding("NK503", index + 1, body.index("\t") + 1, "tab character: use "
                               "spaces", fixable=False)
 
 
-def _layout(ctx: Context, rows: list[str], code: set[int]) -> tuple[list[Finding], set[int]]:
+def _layout(ctx: Context, rows: list[str], kept: set[int]) -> tuple[list[Finding], set[int]]:
     """Blank lines that fix_lines folds or drops: at the start, in runs, at the end.
 
-    `rows` are the lines as fix_line leaves them. Returns the findings and the
-    0-based indexes of the lines the fixer drops (reported here, nowhere else).
+    `rows` are the lines as fix_line leaves them; `kept` lines (code, front matter) count
+    as content. Returns the findings and the 0-based indexes of the lines the fixer drops
+    (reported here, nowhere else).
     """
     filled = [i for i, row in enumerate(rows) if row]
     if not filled:
         message = "no newline at end of file" if not ctx.text else "the file has only blank lines"
-        empty = [] if ctx.text == "\n" else [ctx.finding("NK503", 1, 1, message)]
+        whole = (Edit(1, 1, len(rows), len(ctx.lines[-1]) + 1, "\n"),)  # one newline is left
+        empty = [] if ctx.text == "\n" else [ctx.finding("NK503", 1, 1, message, edits=whole)]
         return empty, set(range(len(rows)))
     first, last = filled[0], filled[-1]
     found: list[Finding] = []
     dropped = set(range(first)) | set(range(last + 1, len(rows)))
+    lines = ctx.lines
     if first:
-        found.append(ctx.finding("NK503", 1, 1, "blank lines at the start of the file"))
+        found.append(ctx.finding("NK503", 1, 1, "blank lines at the start of the file",
+                                 edits=(Edit(1, 1, first + 1, 1, ""),)))
     run = first
     for index in range(first, last + 1):
-        if rows[index] or index in code:
+        if rows[index] or index in kept:
             if index - run > 1:
                 found.append(ctx.finding("NK503", run + 2, 1, f"{index - run} blank lines in a "
-                                         "row: one is enough"))
+                                         "row: one is enough",
+                                         edits=(Edit(run + 2, 1, index + 1, 1, ""),)))
                 dropped.update(range(run + 1, index))
             run = index + 1
+    end = (last + 1, len(lines[last]) + 1)  # the end of the last line with content
     if last == len(rows) - 1:
-        found.append(ctx.finding("NK503", last + 1, len(ctx.lines[last]) + 1,
-                                 "no newline at end of file"))
-    elif last < len(rows) - 2 or ctx.lines[-1]:
-        found.append(ctx.finding("NK503", last + 2, 1, "blank lines at the end of the file"))
+        found.append(ctx.finding("NK503", *end, "no newline at end of file",
+                                 edits=(Edit(*end, *end, "\n"),)))
+    elif last < len(rows) - 2 or lines[-1]:
+        found.append(ctx.finding("NK503", last + 2, 1, "blank lines at the end of the file",
+                                 edits=(Edit(*end, len(lines), len(lines[-1]) + 1, "\n"),)))
     return found, dropped
 
 
@@ -198,7 +217,8 @@ def check_terms(ctx: Context) -> Iterator[Finding]:
                 continue  # SHOUTED titles are typography, not a casing slip
             yield ctx.finding("NK504", number, match.start() + 1, f"'{word}' is written "
                               f"'{canonical}'", end_column=match.end() + 1,
-                              suggestions=(canonical,))
+                              suggestions=(canonical,),
+                              edits=ctx.span_edit(number, match.start() + 1, word, canonical))
 
 
 # Per terms table (kept alive with it): the words already judged, and those that differ

@@ -11,7 +11,8 @@ from conftest import (
 )
 
 from notes_kit.config import Config
-from notes_kit.engine import fix, lint, replace_spans
+from notes_kit.edits import apply_edits
+from notes_kit.engine import fix, lint
 from notes_kit.findings import FixKind, Severity
 
 
@@ -26,7 +27,8 @@ def test_alias_spans_are_exact() -> None:
                      ("Georgia Institute of Technology", ("GaTech",)),
                      ("Peking University", ("PKU",))]
     assert {(f.severity, f.fix) for f in found} == {(Severity.WARNING, FixKind.UNSAFE)}
-    assert replace_spans(text, found) == read(FIXTURES / "NK403" / "fixed.md")
+    assert apply_edits(text, [e for f in found for e in f.edits]) == read(FIXTURES / "NK403" /
+                                                                        "fixed.md")
 
 
 def test_separator_findings_have_no_fix() -> None:
