@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from notes_kit.config import Config
-from notes_kit.findings import Finding, FixKind, Severity
+from notes_kit.findings import Edit, Finding, FixKind, Severity
 
 if TYPE_CHECKING:
     import hashlib
@@ -58,7 +58,7 @@ def _json() -> ModuleType:
 
     return json
 
-FORMAT = 1  # bump when the entry layout changes
+FORMAT = 2  # bump when the entry layout changes
 KEEP_STAMPS = 4  # result folders kept (one per tool/config/registry combination)
 MAX_BYTES = 16 * 1024 * 1024  # same limit as files.read_source: larger files are not cached
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -282,7 +282,8 @@ def encode(path: str, finding: Finding) -> list[Any]:
     """A finding as a compact JSON list; the path is left out when it is the file's own."""
     return [None if finding.path == path else finding.path, finding.line, finding.column,
             finding.rule, finding.message, finding.severity.value, finding.end_line,
-            finding.end_column, finding.fix.value, list(finding.suggestions)]
+            finding.end_column, finding.fix.value, list(finding.suggestions),
+            [[e.line, e.column, e.end_line, e.end_column, e.text] for e in finding.edits]]
 
 
 _SEVERITIES = {s.value: s for s in Severity}
@@ -291,10 +292,18 @@ _FIXES = {f.value: f for f in FixKind}
 
 def decode(path: str, item: Any) -> Finding:
     """The inverse of encode(); TypeError, ValueError or KeyError for anything malformed."""
-    where, line, column, rule, message, severity, end_line, end_column, fix, suggestions = item
+    where, line, column, rule, message, severity, end_line, end_column, fix, suggestions, \
+        edits = item
     return Finding(path if where is None else _of(str, where), _of(int, line),
                    _of(int, column), _of(str, rule), _of(str, message), _SEVERITIES[severity],
-                   _of(int, end_line), _of(int, end_column), _FIXES[fix], _strs(suggestions))
+                   _of(int, end_line), _of(int, end_column), _FIXES[fix], _strs(suggestions),
+                   tuple(_edit(e) for e in _of(list, edits)))
+
+
+def _edit(item: Any) -> Edit:
+    line, column, end_line, end_column, text = item
+    return Edit(_of(int, line), _of(int, column), _of(int, end_line), _of(int, end_column),
+                _of(str, text))
 
 
 def facts_to_json(facts: PageFacts | None) -> list[Any]:

@@ -162,26 +162,39 @@ def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                       changed_since=args.changed_since)
     for message in result.errors:
         print(f"notes-kit: {message}", file=err)
+    # Standard output carries one document: the report, or with --diff the diff alone.
+    # Change lines go with the report in text format, to standard error otherwise.
+    report = err if args.diff else out
+    changes = out if args.format == "text" and not args.diff else err
     for line in result.change_lines:
-        print(line, file=out)
+        print(line, file=changes)
     if args.diff:
         out.write(result.diff)
+    fixing = do_fix or args.diff
     if result.findings or not result.errors or args.format != "text":
-        _report(result.findings, args.format, out)  # no "All checks passed." after a refusal
+        _report(result.findings, args.format, report,
+                fixed=(result.fixed_count, result.fixed_files, args.diff) if fixing else None)
     if result.errors:
         return 2
-    if args.command == "fix":
-        return 1 if result.changed and not args.diff else _status(result.findings, config)
+    if args.command == "fix" or args.diff:
+        return 1 if result.changed else _status(result.findings, config)
     return _status(result.findings, config)
 
 
-def _report(findings: list[Finding], fmt: str, out: TextIO) -> None:
-    from notes_kit.reporters import REPORTERS
+def _report(findings: list[Finding], fmt: str, out: TextIO,
+            fixed: tuple[int, int, bool] | None = None) -> None:
+    """The findings in `fmt`; in text, a fix run ends with what it fixed."""
+    from notes_kit.reporters import REPORTERS, fix_summary, text_line
     from notes_kit.rules.registry import all_rules
 
     color = fmt == "text" and out.isatty() and not os.environ.get("NO_COLOR")
-    rules = all_rules() if fmt == "sarif" else {}  # only SARIF describes rules; loading them
-    out.write(REPORTERS[fmt](findings, rules, color=color))  # costs a cached run ~40 ms
+    if fmt == "text" and fixed is not None:
+        for finding in findings:
+            print(text_line(finding, color=color), file=out)
+        print(fix_summary(findings, *fixed), file=out)
+        return
+    rules = all_rules() if fmt in ("sarif", "json") else {}  # only these describe rules;
+    out.write(REPORTERS[fmt](findings, rules, color=color))  # loading them costs ~40 ms
 
 
 def _status(findings: list[Finding], config: Config) -> int:

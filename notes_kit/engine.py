@@ -168,6 +168,7 @@ class FixResult:
     text: str
     changes: list[Finding] = field(default_factory=list)  # the findings whose fix was applied
     remaining: list[Finding] = field(default_factory=list)
+    described: list[str] = field(default_factory=list)  # what each change did, in order
 
 
 def fix(text: str, path: str = "<string>", config: Config | None = None, *,
@@ -180,6 +181,7 @@ def fix(text: str, path: str = "<string>", config: Config | None = None, *,
     config = config or Config()
     wanted = {FixKind.SAFE, FixKind.UNSAFE} if unsafe else {FixKind.SAFE}
     applied: list[Finding] = []
+    described: list[str] = []
     current = text
     findings, ctx = lint_context(current, path, config)
     for _ in range(MAX_PASSES):
@@ -191,10 +193,25 @@ def fix(text: str, path: str = "<string>", config: Config | None = None, *,
             break
         _guard(current, new, [f for f in chosen if f.fix is FixKind.UNSAFE], path,
                ctx.parsed.page if ctx.parsed is not None else None)
+        lines = current.split("\n")
+        described.extend(describe(f, lines) for f in chosen)
         applied.extend(chosen)
         current = new
         findings, ctx = lint_context(current, path, config)
-    return FixResult(current, applied, findings)
+    return FixResult(current, applied, findings, described)
+
+
+def describe(finding: Finding, lines: list[str]) -> str:
+    """`'Arxiv' -> 'arXiv'` for a fix that replaces text within one line, else the message;
+    `lines` are the text the fix applies to."""
+    if len(finding.edits) == 1:
+        edit = finding.edits[0]
+        row = lines[edit.line - 1] if 0 < edit.line <= len(lines) else ""
+        before = row[edit.column - 1 : edit.end_column - 1]
+        if edit.line == edit.end_line and before.strip() and "\n" not in edit.text \
+                and len(before) + len(edit.text) <= 60:  # longer ones read better as a message
+            return f"'{before}' -> '{edit.text}'"
+    return finding.message
 
 
 def _guard(before: str, after: str, unsafe: list[Finding], path: str, page: Any) -> None:

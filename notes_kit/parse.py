@@ -21,6 +21,8 @@ from notes_kit.papers import PaperReader, is_paper_item
 
 # `SOSP 2024`, or with the full name in parentheses: `CAIS 2026 (ACM Conference on ...)`
 TITLE = re.compile(r"^(?P<venue>\S.*?)\s+(?P<year>\d{4})(?:\s+\((?P<full>[^()]+)\))?$")
+_KINDS = {"paragraph": "paragraph", "other": "HTML or code block", "heading": "heading",
+          "list": "list"}
 KNOWN_SECTIONS = {"meta info": "meta", "papers": "papers", "acronyms": "acronyms",
                   "references": "references"}
 
@@ -191,10 +193,11 @@ class _Builder:
             assert heading is not None
             self._section(page, heading, body)
         if page.meta is None:
-            self.report("NK102", page.line - self.offset, 1, "missing '## Meta Info' section "
-                        "(homepage, paper list, acceptance rate)")
+            self.report("NK102", page.line - self.offset, 1, "missing '## Meta Info' section: "
+                        "add it after the title, with 'Homepage: <url>'")
         if not any(s.kind == "papers" for s in page.sections):
-            self.report("NK103", page.line - self.offset, 1, "missing '## Papers' section")
+            self.report("NK103", page.line - self.offset, 1, "missing '## Papers' section: "
+                        "put the topics under a '## Papers' heading")
 
     def _implicit_meta(self, page: Page, blocks: list[Block]) -> None:
         if any(b.kind == "paragraph" and b.text.lstrip().lower().startswith("homepage")
@@ -207,7 +210,7 @@ class _Builder:
         else:
             page.preamble.extend(self.raw(b) for b in blocks)
             self.report("NK105", blocks[0].line, 1, "content between the title and the first "
-                        "section")
+                        "section (kept as written): put it under '## Meta Info' or a section")
 
     def _section(self, page: Page, heading: Block, body: list[Block]) -> None:
         kind = KNOWN_SECTIONS.get(heading.text.strip().lower(), "other")
@@ -215,7 +218,8 @@ class _Builder:
             kind = "other"
         if kind == "meta" and page.meta is not None:
             # A second Meta Info is kept verbatim: merging it would drop its values.
-            self.report("NK102", heading.line, 1, "a second '## Meta Info' section (kept as is)")
+            self.report("NK102", heading.line, 1, "a second '## Meta Info' section (kept as "
+                        "written): merge it into the first")
             kind = "other"
         elif kind == "meta":
             if page.sections:
@@ -229,8 +233,8 @@ class _Builder:
         section = Section(heading.text, kind if kind != "meta" else "other",
                           line=heading.line + self.offset, column=heading.column)
         if heading.level == 1:
-            self.report("NK105", heading.line, 1, f"unexpected level-1 heading "
-                        f"'{heading.text}'")
+            self.report("NK105", heading.line, 1, f"a second level-1 heading "
+                        f"'{heading.text}' (kept as written): sections are '## ' headings")
             section.kind = "other"
             section.title = "# " + heading.text
         page.sections.append(section)
@@ -242,8 +246,9 @@ class _Builder:
             section.notes = self._notes_from_blocks(body, 0)
         else:
             if heading.level == 2 and KNOWN_SECTIONS.get(heading.text.strip().lower()) != "meta":
-                self.report("NK105", heading.line, 1, f"unknown section '## {heading.text}'",
-                            severity=Severity.WARNING)
+                self.report("NK105", heading.line, 1, f"unknown section '## {heading.text}' "
+                            "(kept as written): the known ones are Meta Info, Papers, Acronyms "
+                            "and References", severity=Severity.WARNING)
             section.raw = [self.raw(b) for b in body]
 
     def _meta_end(self, heading: Block, body: list[Block]) -> int:
@@ -305,8 +310,10 @@ class _Builder:
 
         if is_directive(text.strip()):
             return
-        what = "bullets before the first topic heading" if block.kind == "list" else \
-            f"content the model cannot place ({block.kind})"
+        what = "bullets before the first topic heading (kept as written): put them under a " \
+            "'### Topic' heading" if block.kind == "list" else \
+            f"a {_KINDS.get(block.kind, block.kind)} among the papers (kept as written): " \
+            "papers are bullets under '### Topic' headings"
         self.report("NK105", block.line, 1, what)
 
     def _topic_items(self, topic: Topic, block: Block) -> None:
@@ -314,7 +321,8 @@ class _Builder:
         for item in block.children:
             if item.kind != "item" or not item.level:
                 topic.papers.append(self.raw(item))
-                self.report("NK105", item.line, 1, "list item without text")
+                self.report("NK105", item.line, 1, "an empty bullet (kept as written): a paper "
+                            "bullet starts with its title")
                 continue
             if _is_group(item):
                 topic.papers.append(self._group(item, reader))
@@ -332,8 +340,10 @@ class _Builder:
                     group.papers.append(reader.read(kid))
                 else:
                     group.papers.append(self.raw(kid, item.indent))
-                    self.report("NK105", kid.line, 1, "content the model cannot place in a "
-                                f"group ({'empty bullet' if kid.kind == 'item' else kid.kind})")
+                    what = "empty bullet" if kid.kind == "item" else \
+                        _KINDS.get(kid.kind, kid.kind)
+                    self.report("NK105", kid.line, 1, f"a {what} in a group of papers (kept "
+                                "as written): a group holds paper bullets")
         return group
 
     def _acronyms(self, section: Section, body: list[Block]) -> None:
@@ -342,7 +352,7 @@ class _Builder:
             if not items:
                 section.acronyms.append(self.raw(block))
                 self.report("NK105", block.line, 1, "acronyms are written as '* TERM: meaning' "
-                            "bullets", severity=Severity.WARNING)
+                            "bullets (kept as written)", severity=Severity.WARNING)
                 continue
             for item in items:
                 term, sep, meaning = item.text.partition(": ")
@@ -353,8 +363,8 @@ class _Builder:
                                                     column=item.column))
                 else:
                     section.acronyms.append(self.raw(item))
-                    self.report("NK105", item.line, 1, "acronym bullet is not 'TERM: meaning'",
-                                severity=Severity.WARNING)
+                    self.report("NK105", item.line, 1, "an acronym bullet that is not "
+                                "'* TERM: meaning' (kept as written)", severity=Severity.WARNING)
 
     def notes(self, items: list[Block], dedent: int) -> list[NoteItem]:
         """A tree of note bullets; anything else inside it is kept as Raw."""

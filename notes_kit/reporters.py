@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any, Protocol
 
-from notes_kit.findings import Finding, FixKind, Severity
+from notes_kit.findings import Edit, Finding, FixKind, Severity
 
 if TYPE_CHECKING:
     from notes_kit.rules.registry import Rule
@@ -78,6 +78,18 @@ def summary_line(findings: Sequence[Finding]) -> str:
     return f"Found {', '.join(counts)}{tail}."
 
 
+def fix_summary(left: Sequence[Finding], fixed: int, files: int, diff: bool = False) -> str:
+    """ruff's closing line of a fix run: `Fixed 12 findings in 3 files (5 left, 2 fixable
+    with --unsafe-fixes).`; with --diff, what would be fixed."""
+    verb = "Would fix" if diff else "Fixed"
+    head = f"{verb} {_plural(fixed, 'finding')} in {_plural(files, 'file')}" if fixed \
+        else "No fixes applied" if not diff else "No fixes to apply"
+    unsafe = sum(f.fix is FixKind.UNSAFE for f in left)
+    more = [f"{len(left)} left"] if left else []
+    more += [f"{unsafe} fixable with --unsafe-fixes"] if unsafe else []
+    return f"{head} ({', '.join(more)})." if more else f"{head}."
+
+
 def render_text(
     findings: Sequence[Finding], rules: Mapping[str, Rule], *, color: bool = False
 ) -> str:
@@ -89,9 +101,20 @@ def render_text(
 # --- json -------------------------------------------------------------------------------------
 
 
-def finding_to_dict(finding: Finding) -> dict[str, Any]:
+def edit_to_dict(edit: Edit) -> dict[str, Any]:
+    return {"line": edit.line, "column": edit.column, "end_line": edit.end_line,
+            "end_column": edit.end_column, "content": edit.text}
+
+
+def finding_to_dict(finding: Finding, rule: Rule | None = None) -> dict[str, Any]:
+    """A finding as JSON: its fix is data (ruff's `fix.applicability` and `fix.edits`, end
+    exclusive, 1-based, columns in code points), so an editor applies it without us."""
     end_line, end_column = finding.end
-    return {
+    fix = None
+    if finding.fixable:
+        fix = {"applicability": finding.fix.value, "message": finding.message,
+               "edits": [edit_to_dict(e) for e in finding.edits]}
+    data: dict[str, Any] = {
         "path": finding.path,
         "line": finding.line,
         "column": finding.column,
@@ -102,7 +125,11 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "fixable": finding.fixable,
         "suggestions": list(finding.suggestions),
+        "fix": fix,
     }
+    if rule is not None:
+        data["url"] = _help_uri(rule)
+    return data
 
 
 def render_json(
@@ -110,7 +137,13 @@ def render_json(
 ) -> str:
     import json
 
-    return json.dumps([finding_to_dict(f) for f in findings], indent=2) + "\n"
+    return json.dumps([finding_to_dict(f, rules.get(f.rule)) for f in findings], indent=2) + "\n"
+
+
+def _help_uri(rule: Rule) -> str:
+    from notes_kit.rules.docs import rule_url
+
+    return rule_url(rule.id, rule.name)
 
 
 # --- sarif ------------------------------------------------------------------------------------
@@ -144,6 +177,7 @@ def _rule_descriptor(rule_id: str, rule: Rule | None) -> dict[str, Any]:
             "markdown": f"Bad:\n\n```markdown\n{rule.bad}\n```\n\n"
             f"Good:\n\n```markdown\n{rule.good}\n```",
         },
+        "helpUri": _help_uri(rule),
         "defaultConfiguration": {"level": _level(rule.severity)},
         "properties": {"fixable": rule.fixable, "fix": rule.fix.value, "scope": rule.scope},
     }
@@ -191,7 +225,21 @@ def _sarif_result(finding: Finding, rule_index: int) -> dict[str, Any]:
     }
     if finding.suggestions:
         result["properties"]["suggestions"] = list(finding.suggestions)
+    if finding.fixable and finding.edits:
+        result["fixes"] = [_sarif_fix(finding)]
     return result
+
+
+def _sarif_fix(finding: Finding) -> dict[str, Any]:
+    """SARIF's fix object: the finding's edits as replacements in its artifact."""
+    replacements = [{
+        "deletedRegion": {"startLine": e.line, "startColumn": e.column, "endLine": e.end_line,
+                          "endColumn": e.end_column},
+        "insertedContent": {"text": e.text},
+    } for e in finding.edits]
+    return {"description": {"text": f"{finding.fix.value} fix: {finding.message}"},
+            "artifactChanges": [{"artifactLocation": _artifact_location(finding.path),
+                                 "replacements": replacements}]}
 
 
 def sarif_log(findings: Sequence[Finding], rules: Mapping[str, Rule]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ class FileOutcome:
     error: str | None = None
     fixed: str | None = None  # new text when a fix changed the file
     original: str | None = None
-    applied: list[Finding] = field(default_factory=list)
+    applied: list[tuple[Finding, str]] = field(default_factory=list)  # and what it changed
     digest: str | None = None  # sha256 of the bytes linted, when the result cache read them
     facts: PageFacts | None = None  # what the collection rules need of a conference page
     facts_known: bool = False  # facts were asked for and None means "not a conference page"
@@ -32,6 +32,8 @@ class RunResult:
     change_lines: list[str] = field(default_factory=list)
     diff: str = ""
     changed: bool = False
+    fixed_files: int = 0  # files a fix changed (or would change, with --diff)
+    fixed_count: int = 0  # findings fixed in them
     outcomes: list[FileOutcome] = field(default_factory=list)
 
 
@@ -55,8 +57,11 @@ def process_file(path: str, config: Config, fix: bool, unsafe: bool,
             result = fix_text(text, path, config, unsafe=unsafe)
             outcome.findings = result.remaining
             if result.text != text or endings:
-                outcome.fixed, outcome.original = result.text, text
-                outcome.applied = sorted([*endings, *result.changes])
+                # NK503 not selected: what is written keeps the file's line ends and BOM
+                written = result.text if endings else keep_line_ends(result.text, data)
+                outcome.fixed, outcome.original = written, text
+                outcome.applied = sorted([*((f, f.message) for f in endings),
+                                          *zip(result.changes, result.described, strict=True)])
         else:
             outcome.findings, ctx = lint_context(text, path, config)
             outcome.findings = sorted([*endings, *outcome.findings])
@@ -91,6 +96,16 @@ def line_end_findings(path: str, data: bytes, config: Config) -> list[Finding]:
         found.append("CR line ends; notes use LF")
     return [Finding(path, 1, 1, "NK503", message, Severity.ERROR, fix=FixKind.SAFE)
             for message in found]
+
+
+def keep_line_ends(text: str, data: bytes) -> str:
+    """`text` (LF line ends) written back with the CRLF or CR line ends and the byte order
+    mark of the file it was read from."""
+    if b"\r\n" in data:
+        text = text.replace("\n", "\r\n")
+    elif b"\r" in data:
+        text = text.replace("\n", "\r")
+    return "\ufeff" + text if data.startswith(b"\xef\xbb\xbf") else text
 
 
 def run_lint(paths: list[str], config: Config, *, fix: bool = False, write: bool = True,
@@ -138,10 +153,11 @@ def _collect(outcome: FileOutcome, result: RunResult, write: bool, diffs: list[s
     if outcome.fixed is None or outcome.original is None:
         return
     result.changed = True
-    lines = outcome.original.split("\n")
-    for finding in sorted(outcome.applied):
-        result.change_lines.append(f"{finding.path}:{finding.line}: {finding.rule} "
-                                   f"{_change_text(finding, lines)}")
+    result.fixed_files += 1
+    result.fixed_count += len(outcome.applied)
+    for finding, what in outcome.applied:
+        result.change_lines.append(f"{finding.path}:{finding.line}:{finding.column}: "
+                                   f"{finding.rule} {what}")
     if write:
         try:
             atomic_write(outcome.path, outcome.fixed)
@@ -153,13 +169,3 @@ def _collect(outcome: FileOutcome, result: RunResult, write: bool, diffs: list[s
         diffs.extend(difflib.unified_diff(
             outcome.original.splitlines(True), outcome.fixed.splitlines(True),
             f"a/{outcome.path}", f"b/{outcome.path}"))
-
-
-def _change_text(finding: Finding, lines: list[str]) -> str:
-    """`Arxiv -> arXiv` where the finding spans the replaced text, else its message."""
-    row = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
-    if len(finding.suggestions) == 1 and finding.end_column > finding.column:
-        before = row[finding.column - 1 : finding.end_column - 1]
-        if before:
-            return f"{before} -> {finding.suggestions[0]}"
-    return finding.message

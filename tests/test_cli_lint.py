@@ -19,7 +19,7 @@ SEED = TESTS / "fixtures" / "seed" / "sosp-2024.original.md"
 RULE_FIXTURES = TESTS / "fixtures" / "rules"
 CANONICAL = RULE_FIXTURES / "NK101" / "good.md"
 LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<rule>NK\d{3}) \[(?P<sev>\w+)\] ")
-CHANGE = re.compile(r"^[^:]+:\d+: NK\d{3} ")  # `path:line: RULE what changed` (no column)
+CHANGE = re.compile(r"^[^:]+:\d+:\d+: NK\d{3} (?!\[)")  # `path:line:col: RULE what changed`
 
 
 @pytest.fixture(autouse=True)
@@ -177,8 +177,10 @@ def test_fix_writes_and_reports_each_change(tmp_path: Path) -> None:
     code, out, err = nk("fix", path)
     assert code == 1, err  # `fix` changed a file
     changes = [line for line in out.splitlines() if CHANGE.match(line)]
-    assert changes == [f"{path}:19: NK301 links are written '\\[[Label](url)]', one per "
+    assert changes == [f"{path}:19:86: NK301 links are written '\\[[Label](url)]', one per "
                        "bracket, separated by single spaces"]
+    assert out.splitlines()[-1] == "Fixed 1 finding in 1 file (1 left, 1 fixable with " \
+        "--unsafe-fixes)."
     text = path.read_text(encoding="utf-8")
     assert "\\[[Paper]" in text and "Georgia Tech" in text  # unsafe fixes need the flag
     code, out, _ = nk("fix", path)  # what is left is the unsafe fix, a warning
@@ -198,28 +200,31 @@ def test_unsafe_fixes_on_request(tmp_path: Path) -> None:
     path = page(tmp_path, fixable())
     code, out, _ = nk("fix", "--unsafe-fixes", path)
     assert code == 1
-    assert f"{path}:20: NK403 " in out
+    assert f"{path}:20:17: NK403 'Georgia Tech' -> 'GaTech'" in out
     assert path.read_text(encoding="utf-8") == canonical()
 
 
 def test_fix_diff_writes_nothing(tmp_path: Path) -> None:
     path = page(tmp_path, fixable())
     before = path.read_bytes()
-    code, out, _ = nk("fix", "--diff", path)
+    code, out, err = nk("fix", "--diff", path)
     assert path.read_bytes() == before
+    assert out.startswith(f"--- a/{path}\n")  # the diff alone: `fix --diff | git apply`
+    assert err.splitlines()[-1] == "Would fix 1 finding in 1 file (1 left, 1 fixable with " \
+        "--unsafe-fixes)."
     assert f"--- a/{path}" in out and f"+++ b/{path}" in out
     assert "\n-* Apparate: Rethinking Early Exits to Tame Latency-Throughput Tensions in ML " \
            "Serving [[Paper]" in out
     assert "\n+* Apparate: Rethinking Early Exits to Tame Latency-Throughput Tensions in ML " \
            "Serving \\[[Paper]" in out
-    assert code == 0  # nothing written; what the fix leaves is a warning (NK403)
+    assert code == 1  # a pending diff fails, as `ruff --diff` does; nothing written
 
 
 def test_lint_fix_applies_safe_fixes(tmp_path: Path) -> None:
     path = page(tmp_path, canonical().replace("\\[[Paper]", "[[Paper]"))
     code, out, _ = nk("lint", "--fix", path)
     assert path.read_text(encoding="utf-8") == canonical()
-    assert code == 0 and out.splitlines()[-1] == "All checks passed."
+    assert code == 0 and out.splitlines()[-1] == "Fixed 1 finding in 1 file."
 
 
 def test_lint_alone_writes_nothing(tmp_path: Path) -> None:

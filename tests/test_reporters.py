@@ -141,7 +141,8 @@ def test_json_keys_and_types() -> None:
     data = json.loads(render_json(FINDINGS, RULES))
     assert isinstance(data, list) and len(data) == len(FINDINGS)
     for item, finding in zip(data, FINDINGS, strict=True):
-        assert set(item) == JSON_KEYS
+        assert set(item) == JSON_KEYS | {"fix", "url"}
+        assert (item["fix"] is None) == (not finding.fixable)
         for key in ("line", "column", "end_line", "end_column"):
             assert type(item[key]) is int
         assert type(item["fixable"]) is bool

@@ -45,7 +45,8 @@ def check_separators(ctx: Context) -> Iterator[Finding]:
             offset += len(name) + 3
         if _TRAILING.search(joined) and paper.affiliations[-1].strip() not in known:
             yield ctx.finding("NK402", line, start + len(joined) - 1,
-                              "trailing punctuation after the affiliations")
+                              "trailing punctuation after the affiliations: "
+                              "drop it")
         offset = 0
         for name in paper.affiliations:
             if not name.strip() or name != name.strip():

@@ -47,7 +47,8 @@ def duplicate_papers(sources: list[PageFacts]) -> Iterator[Finding]:
             if first != start + index:
                 page, at = papers.find(first)
                 yield Finding(src.path, src.spots[3 * index], src.spots[3 * index + 1], "NK701",
-                              f"'{src.title(index)}' is already listed at {page.where(at)}",
+                              f"'{src.title(index)}' is already listed at {page.where(at)}: keep "
+                              "one entry",
                               RULES["NK701"].severity)
 
 

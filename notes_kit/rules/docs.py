@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from notes_kit.rules.registry import Rule
 
+PROJECT_URL = "https://github.com/notes-kit/notes-kit"  # as pyproject.toml's [project.urls]
+RULES_URL = f"{PROJECT_URL}/blob/main/docs/rules.md"
+
+
+def rule_url(rule_id: str, name: str) -> str:
+    """The rule's section of docs/rules.md (GitHub's anchor for `## NK204 name`)."""
+    return f"{RULES_URL}#{rule_id.lower()}-{name}"
+
+
 FIX_WORDS = {"safe": "safe fix (applied by `notes-kit fix`)",
              "unsafe": "unsafe fix (applied only with `--unsafe-fixes`)",
              "none": "not fixable"}

@@ -66,7 +66,7 @@ def check_homepage(ctx: Context) -> Iterator[Finding]:
             continue
         column = match.start("value") + 1
         if found:
-            yield ctx.finding("NK201", raw.line, 1, "more than one 'Homepage:' line")
+            yield ctx.finding("NK201", raw.line, 1, "more than one 'Homepage:' line: keep one")
         elif (bare_url(match.group("value")) or ("", ""))[1] != "misleading":  # NK205's case
             yield ctx.finding("NK201", raw.line, column, f"homepage '{match.group('value')}' "
                               "is not an absolute https URL written '<url>'")
@@ -99,7 +99,7 @@ def check_paper_list(ctx: Context) -> Iterator[Finding]:
     meta = ctx.parsed.page.meta
     if meta is not None and not meta.paper_lists:
         yield ctx.finding("NK202", meta.line or ctx.parsed.page.line, 1, "no paper list in "
-                          "Meta Info", severity=Severity.WARNING, fixable=False)
+                          "Meta Info: add '### Paper List' with '* <url>' bullets", severity=Severity.WARNING, fixable=False)
 
 
 def expected_percent(accepted: int, submitted: int) -> str:

@@ -31,7 +31,8 @@ def check_labels(ctx: Context) -> Iterator[Finding]:
         for link in paper.links:
             if link.label not in LABELS:
                 yield ctx.finding("NK302", link.line, link.column + 1, f"unknown link label "
-                                  f"'{link.label}'", severity=Severity.WARNING, fixable=False)
+                                  f"'{link.label}': the vocabulary has Paper, arXiv, Code, "
+                                  "Slides, Video, ... (notes-kit explain NK302)", severity=Severity.WARNING, fixable=False)
 
 
 def check_duplicates(ctx: Context) -> Iterator[Finding]:
@@ -40,7 +41,7 @@ def check_duplicates(ctx: Context) -> Iterator[Finding]:
         for link in paper.links:
             if link.label in seen:
                 yield ctx.finding("NK303", link.line, link.column + 1, f"label '{link.label}' "
-                                  "appears twice on this paper", fixable=False)
+                                  "appears twice on this paper: keep one", fixable=False)
             seen.add(link.label)
 
 
@@ -60,10 +61,12 @@ def _url(ctx: Context, link: Link, prefix: str | None) -> Iterator[Finding]:
     if link.label == "Personal Notes" and re.fullmatch(r"[\w./-]+\.md", url):
         return  # a relative link to a note page of the same collection
     if " " in url:
-        yield ctx.finding("NK304", link.line, col, f"'{url}' contains a space")
+        yield ctx.finding("NK304", link.line, col, f"'{url}' contains a space: write it %20 or "
+                          "fix the URL")
         return
     if not re.match(r"^https?://[^\s/]+", url):
-        yield ctx.finding("NK304", link.line, col, f"'{url}' is not an absolute http(s) URL")
+        yield ctx.finding("NK304", link.line, col, f"'{url}' is not an absolute URL: write "
+                          "it with https://")
         return
     if url.startswith("http://"):
         yield ctx.finding("NK304", link.line, col, f"'{url}' uses http; prefer https",
@@ -71,12 +74,12 @@ def _url(ctx: Context, link: Link, prefix: str | None) -> Iterator[Finding]:
     pdf = _ARXIV_PDF.match(url)
     if pdf:
         good = f"https://arxiv.org/abs/{pdf.group('id')}"
-        yield ctx.finding("NK304", link.line, col, f"arXiv links point at the abstract page: "
-                          f"{good}", suggestions=(good,))
+        yield ctx.finding("NK304", link.line, col, f"arXiv link to the PDF: link the abstract "
+                          f"page {good}", suggestions=(good,))
     doi = _DOI.match(url)
     if doi and prefix and not doi.group("doi").startswith(prefix + "/"):
         yield ctx.finding("NK304", link.line, col, f"DOI {doi.group('doi')} is not under the "
-                          f"venue's prefix {prefix}", severity=Severity.WARNING)
+                          f"venue's prefix {prefix}: check the DOI", severity=Severity.WARNING)
 
 
 def _url_column(ctx: Context, link: Link) -> int:
@@ -89,7 +92,7 @@ def _url_column(ctx: Context, link: Link) -> int:
 def check_no_link(ctx: Context) -> Iterator[Finding]:
     for paper in ctx.papers:
         if not paper.links and not _TITLE_LINK.search(paper.title):
-            yield ctx.finding("NK305", paper.line, paper.column, "paper has no link")
+            yield ctx.finding("NK305", paper.line, paper.column, "paper has no link: add '\\[[Paper](url)]'")
 
 
 register(Rule(

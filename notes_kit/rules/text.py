@@ -122,7 +122,8 @@ def _content_html(ctx: Context, number: int, line: str) -> Iterator[Finding]:
     for match in _TEMPLATE.finditer(masked):
         if not match.group(1).startswith("end"):
             yield ctx.finding("NK502", number, match.start() + 1, f"GitBook block "
-                              f"'{{% {match.group(1)} %}}' kept verbatim", fixable=False)
+                              f"'{{% {match.group(1)} %}}' kept verbatim: write it as Markdown "
+                              "or keep it on purpose", fixable=False)
 
 
 # --- NK503 -----------------------------------------------------------------------
