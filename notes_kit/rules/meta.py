@@ -99,7 +99,8 @@ def check_paper_list(ctx: Context) -> Iterator[Finding]:
     meta = ctx.parsed.page.meta
     if meta is not None and not meta.paper_lists:
         yield ctx.finding("NK202", meta.line or ctx.parsed.page.line, 1, "no paper list in "
-                          "Meta Info: add '### Paper List' with '* <url>' bullets", severity=Severity.WARNING, fixable=False)
+                          "Meta Info: add '### Paper List' with '* <url>' bullets",
+                          severity=Severity.WARNING, fixable=False)
 
 
 def expected_percent(accepted: int, submitted: int) -> str:

@@ -32,7 +32,8 @@ def check_labels(ctx: Context) -> Iterator[Finding]:
             if link.label not in LABELS:
                 yield ctx.finding("NK302", link.line, link.column + 1, f"unknown link label "
                                   f"'{link.label}': the vocabulary has Paper, arXiv, Code, "
-                                  "Slides, Video, ... (notes-kit explain NK302)", severity=Severity.WARNING, fixable=False)
+                                  "Slides, Video, ... (notes-kit explain NK302)",
+                                  severity=Severity.WARNING, fixable=False)
 
 
 def check_duplicates(ctx: Context) -> Iterator[Finding]:
@@ -92,7 +93,8 @@ def _url_column(ctx: Context, link: Link) -> int:
 def check_no_link(ctx: Context) -> Iterator[Finding]:
     for paper in ctx.papers:
         if not paper.links and not _TITLE_LINK.search(paper.title):
-            yield ctx.finding("NK305", paper.line, paper.column, "paper has no link: add '\\[[Paper](url)]'")
+            yield ctx.finding("NK305", paper.line, paper.column,
+                              "paper has no link: add '\\[[Paper](url)]'")
 
 
 register(Rule(
