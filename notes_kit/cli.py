@@ -54,6 +54,9 @@ def _lint_arguments(name: str) -> Callable[[argparse.ArgumentParser], None]:
         cmd.add_argument("--jobs", "-j", type=int, default=0, help="processes (default: CPUs)")
         cmd.add_argument("--changed-since", metavar="REF",
                          help="report only papers that differ from git revision REF")
+        cmd.add_argument("--force-exclude", action="store_true",
+                         help="apply exclude and .gitignore to paths named on the command "
+                         "line too (for pre-commit)")
         if name == "lint":
             cmd.add_argument("--fix", action="store_true", help="apply safe fixes")
 

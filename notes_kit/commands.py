@@ -7,23 +7,27 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from notes_kit.config import Config
 from notes_kit.findings import Finding, InputError, Severity
+
+if TYPE_CHECKING:
+    from notes_kit.config import Configs
 
 Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
 
 
-def _config_for(args: argparse.Namespace, paths: list[str]) -> Config:
-    from notes_kit.config import discover, load_config, merge
+def _configs(args: argparse.Namespace) -> Configs:
+    """Each file's config, with the command line's options over it."""
+    from notes_kit.config import Configs
 
-    if getattr(args, "config", None):
-        config = load_config(Path(args.config))
-    else:
-        config = discover(Path(paths[0]) if paths else Path.cwd())
     select = _split(args.select) if args.select is not None else None
-    return merge(config, select=select, ignore=_split(args.ignore or []), strict=args.strict)
+    if select == []:
+        raise InputError("--select", "needs at least one rule prefix (e.g. --select NK3)")
+    fixed = Path(args.config) if getattr(args, "config", None) else None
+    configs = Configs(fixed, select=select, ignore=_split(args.ignore or []), strict=args.strict)
+    configs(args.paths[0] if args.paths else ".")  # a bad config or option fails before work
+    return configs
 
 
 def _split(values: list[str]) -> list[str]:
@@ -155,11 +159,11 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from notes_kit.runner import run_lint
 
-    config = _config_for(args, args.paths)
+    configs = _configs(args)
     do_fix = args.command == "fix" or bool(getattr(args, "fix", False))
-    result = run_lint(args.paths, config, fix=do_fix or args.diff, write=not args.diff,
+    result = run_lint(args.paths, configs, fix=do_fix or args.diff, write=not args.diff,
                       unsafe=args.unsafe_fixes, jobs=args.jobs, use_cache=not args.no_cache,
-                      changed_since=args.changed_since)
+                      changed_since=args.changed_since, force_exclude=args.force_exclude)
     for message in result.errors:
         print(f"notes-kit: {message}", file=err)
     # Standard output carries one document: the report, or with --diff the diff alone.
@@ -177,8 +181,8 @@ def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if result.errors:
         return 2
     if args.command == "fix" or args.diff:
-        return 1 if result.changed else _status(result.findings, config)
-    return _status(result.findings, config)
+        return 1 if result.changed else _status(result.findings, configs)
+    return _status(result.findings, configs)
 
 
 def _report(findings: list[Finding], fmt: str, out: TextIO,
@@ -197,8 +201,9 @@ def _report(findings: list[Finding], fmt: str, out: TextIO,
     out.write(REPORTERS[fmt](findings, rules, color=color))  # loading them costs ~40 ms
 
 
-def _status(findings: list[Finding], config: Config) -> int:
-    failing = [f for f in findings if f.severity is Severity.ERROR or config.strict]
+def _status(findings: list[Finding], configs: Configs) -> int:
+    """1 when an error is left, or a warning in a file whose config is strict."""
+    failing = [f for f in findings if f.severity is Severity.ERROR or configs(f.path).strict]
     return 1 if failing else 0
 
 

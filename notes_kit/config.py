@@ -17,12 +17,13 @@ from typing import Any
 from notes_kit.findings import InputError
 
 CONFIG_NAME = ".notes-kit.toml"
-PREFIX_RE = re.compile(r"NK\d{0,3}")
+PREFIX_RE = re.compile(r"NK\d{0,3}", re.IGNORECASE)  # rule ids are case-insensitive
 PREFIX_HINT = "expected NK and up to 3 digits"
 LINK_STYLES = ("autolink", "inline")
 KEYS = tuple(
     "select ignore per-file-ignores link-style allow-words"
-    " extra-terms extra-affiliations extra-venues strict".split()
+    " extra-terms extra-affiliations extra-venues strict"
+    " exclude extend-exclude respect-gitignore".split()
 )
 
 
@@ -39,6 +40,9 @@ class Config:
     extra_affiliations: tuple[str, ...] = ()
     extra_venues: tuple[str, ...] = ()
     strict: bool = False
+    exclude: tuple[str, ...] = ()  # gitignore-style patterns, relative to the config's folder
+    extend_exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
     root: str | None = None
     source: str | None = None
 
@@ -85,17 +89,18 @@ def _file_ignores(
     table: tuple[tuple[str, tuple[str, ...]], ...], root: str | None, path: str
 ) -> tuple[str, ...]:
     """Match each glob against the path relative to the config's directory, and its basename."""
-    given = Path(path)
-    names = [given.as_posix(), given.name]
-    if root is not None and table:
+    if not table:
+        return ()
+    relative = Path(path).as_posix()
+    if root is not None:
         try:
-            names[0] = given.resolve().relative_to(root).as_posix()
+            relative = Path(path).resolve().relative_to(root).as_posix()
         except (OSError, ValueError):
             pass  # outside the config's tree: match the path as given
-    from fnmatch import fnmatchcase
+    from notes_kit.ignore import matches
 
-    hits = (ps for pat, ps in table if any(fnmatchcase(n, pat) for n in names))
-    return tuple(p for ps in hits for p in ps)
+    # gitignore-style: `*` stays within a folder, a pattern without `/` matches at any depth
+    return tuple(p for pattern, ps in table if matches((pattern,), relative) for p in ps)
 
 
 def _digest(name: str) -> str:
@@ -240,9 +245,9 @@ def _build(table: dict[str, Any], src: _Source) -> Config:
 
 
 def _convert(key: str, value: object, src: _Source) -> object:
-    if key == "strict":
+    if key in ("strict", "respect-gitignore"):
         if not isinstance(value, bool):
-            raise src.error("'strict' must be true or false", key)
+            raise src.error(f"'{key}' must be true or false", key)
         return value
     if key == "link-style":
         if value not in LINK_STYLES:
@@ -255,6 +260,8 @@ def _convert(key: str, value: object, src: _Source) -> object:
         return _prefixes(items, src, key)
     if key == "allow-words":
         return frozenset(word.casefold() for word in items)
+    if key in ("exclude", "extend-exclude"):
+        return items
     return tuple(_existing(src.path.parent, item, src, key) for item in items)
 
 
@@ -268,7 +275,7 @@ def _prefixes(items: tuple[str, ...], src: _Source, *where: str) -> tuple[str, .
     for item in items:
         if not PREFIX_RE.fullmatch(item):
             raise src.error(f"unknown rule prefix '{item}' ({PREFIX_HINT})", *where, item)
-    return items
+    return tuple(item.upper() for item in items)
 
 
 def _per_file(value: object, src: _Source) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -325,8 +332,36 @@ def _cli_prefixes(option: str, items: Iterable[str]) -> tuple[str, ...]:
     for item in out:
         if not PREFIX_RE.fullmatch(item):
             raise InputError(option, f"unknown rule prefix '{item}' ({PREFIX_HINT})")
-    return out
+    return tuple(item.upper() for item in out)
 
 
 def _unique(items: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
+
+
+class Configs:
+    """Each file's settings: its nearest config file (or the one given with --config), with
+    the command line's options laid over it, the same whatever order the paths are given
+    in. Each folder is looked up once, each config file read once."""
+
+    def __init__(self, fixed: Path | None = None, **options: Any) -> None:
+        self.fixed = fixed
+        self.options = options
+        self._files: dict[str, Path | None] = {}
+        self._configs: dict[Path | None, Config] = {}
+
+    def source_of(self, path: str) -> Path | None:
+        """The config file that governs `path` (a file or a folder's entry)."""
+        if self.fixed is not None:
+            return self.fixed
+        folder = os.getcwd() if path in ("-", "") or path.startswith("<") else \
+            os.path.dirname(os.path.abspath(path))
+        if folder not in self._files:
+            self._files[folder] = find_config(Path(folder))
+        return self._files[folder]
+
+    def __call__(self, path: str) -> Config:
+        source = self.source_of(path)
+        if source not in self._configs:
+            self._configs[source] = merge(load_config(source), **self.options)
+        return self._configs[source]

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from notes_kit.findings import InputError
+
+if TYPE_CHECKING:
+    from notes_kit.ignore import Excluder
 
 SKIP_DIRS = {".git", ".hg", "node_modules", "__pycache__", ".venv", "venv", ".tox",
              ".mypy_cache", ".ruff_cache", ".pytest_cache", ".notes-kit-cache"}
@@ -22,16 +26,19 @@ def is_notes_yaml(path: str) -> bool:
     return b"schema_version:" in head or b"notes.schema.json" in head
 
 
-def expand(paths: list[str]) -> list[str]:
-    """Files in a stable order; a path that does not exist is an InputError."""
+def expand(paths: list[str], excluder: Excluder | None = None,
+           force_exclude: bool = False) -> list[str]:
+    """Files in a stable order; a path that does not exist is an InputError. A walked folder
+    leaves out what `excluder` excludes; a path given by name only with `force_exclude`."""
     found: list[str] = []
     for path in paths:
         if path == "-":
             found.append(path)
         elif os.path.isdir(path):
-            found.extend(_walk(path))
+            found.extend(_walk(path, excluder))
         elif os.path.lexists(path):
-            found.append(path)
+            if not (force_exclude and excluder is not None and excluder.excluded(path)):
+                found.append(path)
         else:
             raise InputError(path, "no such file or directory")
     seen: set[str] = set()
@@ -43,14 +50,18 @@ def expand(paths: list[str]) -> list[str]:
     return unique
 
 
-def _walk(root: str) -> list[str]:
+def _walk(root: str, excluder: Excluder | None) -> list[str]:
     found: list[str] = []
     for folder, dirs, files in os.walk(root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".") and not
+                         (excluder is not None and excluder.excluded(os.path.join(folder, d),
+                                                                     is_dir=True)))
         for name in sorted(files):
             full = os.path.join(folder, name)
-            if name.endswith(MARKDOWN):
-                found.append(full)
-            elif name.endswith(YAML) and is_notes_yaml(full):
+            if not name.endswith((*MARKDOWN, *YAML)):
+                continue
+            if excluder is not None and excluder.excluded(full):
+                continue
+            if name.endswith(MARKDOWN) or is_notes_yaml(full):
                 found.append(full)
     return found

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from notes_kit.config import Config
+from notes_kit.config import Config, Configs
 from notes_kit.findings import Finding, InputError
 
 if TYPE_CHECKING:
@@ -108,13 +109,17 @@ def keep_line_ends(text: str, data: bytes) -> str:
     return "\ufeff" + text if data.startswith(b"\xef\xbb\xbf") else text
 
 
-def run_lint(paths: list[str], config: Config, *, fix: bool = False, write: bool = True,
-             unsafe: bool = False, jobs: int = 0, use_cache: bool = True,
-             changed_since: str | None = None) -> RunResult:
+def run_lint(paths: list[str], config: Config | Configs, *, fix: bool = False,
+             write: bool = True, unsafe: bool = False, jobs: int = 0, use_cache: bool = True,
+             changed_since: str | None = None, force_exclude: bool = False) -> RunResult:
+    """Lint (or fix) what `paths` name, each file with its own config (`config` may be one
+    Config for all)."""
     from notes_kit.discover import expand
+    from notes_kit.ignore import Excluder
 
+    config_of = config if isinstance(config, Configs) else (lambda _path: config)
     result = RunResult()
-    files = expand(paths)
+    files = expand(paths, Excluder(config_of), force_exclude)
     from notes_kit.parallel import iter_files
 
     # One page alone is still checked for a paper or URL listed twice in it; the twin
@@ -123,17 +128,19 @@ def run_lint(paths: list[str], config: Config, *, fix: bool = False, write: bool
     collect = "collection" if several else "page"
     outcomes = []
     diffs: list[str] = []
-    for outcome in iter_files(files, config, fix=fix, unsafe=unsafe, jobs=jobs,
-                              use_cache=use_cache, collect=collect):
-        _collect(outcome, result, write, diffs)
-        outcome.fixed = outcome.original = None  # written or shown: no text outlives its file
-        outcomes.append(outcome)
+    for run_config, run_files in _runs(files, config_of):
+        for outcome in iter_files(run_files, run_config, fix=fix, unsafe=unsafe, jobs=jobs,
+                                  use_cache=use_cache, collect=collect):
+            _collect(outcome, result, write, diffs)
+            outcome.fixed = outcome.original = None  # no text outlives its file
+            outcomes.append(outcome)
     result.diff = "".join(diffs)
     if files:
         from notes_kit.parallel import collection_findings
 
-        result.findings.extend(collection_findings(files, config, outcomes, use_cache=use_cache,
-                                                   twins=several))
+        found = collection_findings(files, config_of(files[0]), outcomes, use_cache=use_cache,
+                                    twins=several)
+        result.findings.extend(f for f in found if config_of(f.path).enabled(f.rule, f.path))
     if changed_since:
         from notes_kit.changed import only_changed
 
@@ -141,6 +148,23 @@ def run_lint(paths: list[str], config: Config, *, fix: bool = False, write: bool
     result.findings.sort()
     result.outcomes = outcomes
     return result
+
+
+def _runs(files: list[str], config_of: Callable[[str], Config]
+          ) -> Iterator[tuple[Config, list[str]]]:
+    """Files in order, in runs of consecutive files that share a config."""
+    run: list[str] = []
+    current: Config | None = None
+    for path in files:
+        config = config_of(path)
+        if run and config is not current:
+            assert current is not None
+            yield current, run
+            run = []
+        current = config
+        run.append(path)
+    if run and current is not None:
+        yield current, run
 
 
 def _collect(outcome: FileOutcome, result: RunResult, write: bool, diffs: list[str]) -> None:

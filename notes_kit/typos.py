@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 from notes_kit.registries import read_cache, write_cache
 
 _FORMAT = "3"
+VOCABULARY = Path(__file__).resolve().parent / "data" / "vocabulary.txt"
 _MEMO_LIMIT = 200_000  # distinct tokens remembered per allow list
 _BUCKET_CHARS = 2048  # a bucket bigger than this is split by a longer prefix
 _MAX_DEPTH = 10
@@ -337,16 +338,27 @@ def _load_cached(path: Path) -> Misspellings:
 
     stat = path.stat()
     version = _codespell_version(path)
-    key = f"{_FORMAT}-{version}-{stat.st_size}-{stat.st_mtime_ns}-{sys.version_info[:2]}-{path}"
+    vocabulary = VOCABULARY.read_bytes()
+    key = f"{_FORMAT}-{version}-{stat.st_size}-{stat.st_mtime_ns}-{sys.version_info[:2]}-{path}" \
+        f"-{zlib.crc32(vocabulary):08x}"
     label = "".join(c for c in version if c.isalnum() or c in ".-")
     name = f"codespell-{label}-{zlib.crc32(key.encode()):08x}.marshal"
     raw = read_cache(name)
     cached = Misspellings.load(raw, key) if raw is not None else None
     if cached is not None:
         return cached
-    words = Misspellings.from_dict(parse_dictionary(path.read_text(encoding="utf-8")))
+    parsed = parse_dictionary(path.read_text(encoding="utf-8"))
+    for word in field_words(vocabulary.decode("utf-8")):
+        parsed.pop(word, None)
+    words = Misspellings.from_dict(parsed)
     write_cache(name, words.dump(key), "codespell-")
     return words
+
+
+def field_words(text: str) -> list[str]:
+    """The shipped vocabulary file's words (comments and blank lines aside)."""
+    return [line.strip().lower() for line in text.splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
 
 
 def _codespell_version(path: Path) -> str:

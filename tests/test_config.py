@@ -133,11 +133,21 @@ def test_wrong_types(tmp_path: Path, text: str, line: int, fragment: str) -> Non
     assert error.line == line
 
 
-@pytest.mark.parametrize("prefix", ["E501", "NK5012", "nk5", "NK-5", "ALL"])
+@pytest.mark.parametrize("prefix", ["E501", "NK5012", "NK-5", "ALL"])
 def test_unknown_rule_prefix(tmp_path: Path, prefix: str) -> None:
     error = load_error(tmp_path, f'strict = false\nselect = [\n  "NK",\n  "{prefix}",\n]\n')
     assert f"unknown rule prefix '{prefix}'" in error.message
     assert error.line == 4
+
+
+def test_rule_prefixes_are_case_insensitive(tmp_path: Path) -> None:
+    """`nk5` in a config is NK5 (as `explain nk204` always was)."""
+    (tmp_path / ".notes-kit.toml").write_text('select = ["nk5"]\nignore = ["Nk503"]\n',
+                                              encoding="utf-8")
+    config = load_config(tmp_path / ".notes-kit.toml")
+    assert (config.select, config.ignore) == (("NK5",), ("NK503",))
+    assert config.enabled("NK501", "a.md") and not config.enabled("NK503", "a.md")
+    assert merge(Config(), select=["nk3"]).select == ("NK3",)
 
 
 def test_unknown_prefix_in_per_file_ignores(tmp_path: Path) -> None:

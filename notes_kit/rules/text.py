@@ -41,15 +41,34 @@ def _blank(text: str, spans: re.Pattern[str]) -> str:
 def check_spelling(ctx: Context) -> Iterator[Finding]:
     rows = [(number, _blank(line, _HEADING_ID) if "{#" in line else line)
             for number, line in ctx.prose]
+    names = {paper.affiliation_line for paper in ctx.papers if paper.affiliation_line}
     for number, typo in check_lines(rows, ctx.config.allow_words):
         if ctx.config.allows(typo.word):
             continue
         column = typo.start + 1
         message = f"'{typo.word}' may be misspelled: {', '.join(typo.candidates)}"
-        edits = ctx.span_edit(number, column, typo.word, typo.candidates[0]) \
-            if typo.fixable else ()
+        fixable = typo.fixable and number not in names \
+            and not proper_noun(ctx.lines[number - 1], typo.start, typo.word)
+        if typo.fixable and not fixable:
+            message += " (no fix offered: it may be a name)"
+        edits = ctx.span_edit(number, column, typo.word, typo.candidates[0]) if fixable else ()
         yield ctx.finding("NK501", number, column, message, end_column=column + len(typo.word),
-                          suggestions=typo.candidates, fixable=typo.fixable, edits=edits)
+                          suggestions=typo.candidates, fixable=fixable, edits=edits)
+
+
+_LEAD = re.compile(r"^\s*(?:[*+-]\s+|\d{1,9}[.)]\s+|#{1,6}\s+)?[\s*_\[(\"'“‘>]*")
+
+
+def proper_noun(line: str, start: int, word: str) -> bool:
+    """A word no spelling fix may touch: a capitalised word that does not begin its sentence
+    (a name: `Nam`, `Tung`, a Clos network), or one inside bold, where notes put system
+    names."""
+    if line[:start].count("**") % 2:
+        return True
+    if not word[:1].isupper():
+        return False
+    before = line[_LEAD.match(line[:start]).end() : start].rstrip()  # type: ignore[union-attr]
+    return bool(before) and before[-1] not in ".!?:;"
 
 
 # --- NK502 -----------------------------------------------------------------------
