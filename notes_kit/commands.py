@@ -56,7 +56,12 @@ def cmd_to_yaml(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from notes_kit.api import to_yaml
 
     text, name = _read_input(args.file)
-    _write_output(to_yaml(text, name, args.output), args.output, out)
+    target = args.output
+    if target in (None, "-") and out is sys.stdout:
+        from notes_kit.schema import output_file
+
+        target = output_file()  # `> conferences/x.yaml`: the modeline is relative to it
+    _write_output(to_yaml(text, name, target), args.output, out)
     return 0
 
 

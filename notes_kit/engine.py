@@ -67,8 +67,7 @@ def lint_context(text: str, path: str = "<string>",
     selected = [f for f in found if config.enabled(f.rule, path)]
     kept = apply(selected, suppressions, active=lambda rule_id: rule_id in ran)
     kept.extend(malformed)
-    return sorted(f for f in kept if f.rule in ("NK505", "NK506") or
-                  config.enabled(f.rule, path)), ctx
+    return sorted(f for f in kept if config.enabled(f.rule, path)), ctx
 
 
 def _run_rules(ctx: Context) -> tuple[list[Finding], set[str]]:

@@ -89,6 +89,10 @@ class MetaReader:
                 self._paragraph(block)
             elif block.kind == "list" and self.sub == "paper list":
                 self._paper_list_items(block)
+            elif block.kind == "list" and self.sub == "acceptance rate" \
+                    and self.meta.acceptance_rate and not self.meta.rate_as_list:
+                # bullets after a rate written as a line: kept, not read as more rates
+                self._keep(block, "bullets after an acceptance rate written as a line")
             elif block.kind == "list" and self.sub == "acceptance rate":
                 self.meta.rate_as_list = True
                 self.meta.rate_line = self.meta.rate_line or block.line + self.b.offset

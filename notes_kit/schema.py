@@ -18,15 +18,32 @@ def notes_schema() -> dict[str, Any]:
 
 
 def schema_path_for(out_path: str | None) -> str:
-    """Where editors find the schema from a YAML file: the project's `schemas/` when the
-    file lives in a checkout that has one, else the schema's `$id`."""
+    """Where editors find the schema from a YAML file at `out_path` (None: standard output,
+    read from the current folder): the project's `schemas/` when a folder above holds one,
+    else the installed package's own copy. Relative to the file's folder, so a checkout
+    can move; absolute only for standard output outside a project."""
+    here = Path(os.path.abspath(out_path)).parent if out_path and out_path != "-" \
+        else Path.cwd()
+    for folder in (here, *here.parents):
+        candidate = folder / "schemas" / "notes.schema.json"
+        if candidate.exists():
+            return os.path.relpath(candidate, here).replace(os.sep, "/")
     if out_path and out_path != "-":
-        here = Path(os.path.abspath(out_path)).parent
-        for folder in (here, *here.parents):
-            candidate = folder / "schemas" / "notes.schema.json"
-            if candidate.exists():
-                return os.path.relpath(candidate, here).replace(os.sep, "/")
-    return str(notes_schema()["$id"])
+        return os.path.relpath(SCHEMA_FILE.resolve(), here).replace(os.sep, "/")
+    return SCHEMA_FILE.resolve().as_posix()
+
+
+def output_file(fd: int = 1) -> str | None:
+    """The path of the regular file that descriptor `fd` writes to (`> page.yaml`), if the
+    system says (Linux's /proc)."""
+    import stat
+
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return None
 
 
 def validate(data: Any) -> list[tuple[list[Any], str]]:

@@ -19,7 +19,7 @@ UNUSED = "NK506"
 UNSUPPRESSIBLE = frozenset({MALFORMED, UNUSED})
 ACTIONS = ("disable", "enable", "disable-next-line")
 END_OF_FILE = 2**31
-RULE_ID = re.compile(r"NK\d{3}")
+RULE_ID = re.compile(r"NK\d{3}", re.IGNORECASE)
 _KEYWORD = re.compile(r"\s*notes-kit(?![\w])", re.IGNORECASE)
 _ANYWHERE = re.compile(r"notes-kit", re.IGNORECASE)
 _GRAMMAR = re.compile(r"\s*notes-kit\s*:\s*([\w-]+)(.*)", re.IGNORECASE | re.DOTALL)
@@ -217,7 +217,8 @@ def _parse(line: int, column: int, body: str | None) -> Directive | str:
     action, rest = match.group(1).lower(), match.group(2)
     if action not in ACTIONS:
         return f"unknown directive '{match.group(1)}' (expected {', '.join(ACTIONS)})"
-    rules = [token for token in re.split(r"[,\s]+", rest) if token]
+    rules = [token.upper() if RULE_ID.fullmatch(token) else token
+             for token in re.split(r"[,\s]+", rest) if token]
     problems = _id_problems(action, rules)
     return "; ".join(problems) if problems else Directive(line, column, action, tuple(rules))
 
@@ -227,6 +228,9 @@ def _id_problems(action: str, rules: list[str]) -> list[str]:
         return [f"'{action}' needs at least one rule id (there is no disable-all)"]
     bad = [rule for rule in rules if not RULE_ID.fullmatch(rule)]
     problems = [f"not a rule id: {', '.join(bad)} (expected NK and 3 digits)"] if bad else []
+    unknown = [rule for rule in rules if RULE_ID.fullmatch(rule) and rule not in _known()]
+    if unknown:
+        problems.append(f"no such rule: {', '.join(unknown)} (see 'notes-kit rules')")
     repeated = sorted({rule for rule in rules if rules.count(rule) > 1})
     if repeated:
         problems.append(f"repeated id: {', '.join(repeated)}")
@@ -255,3 +259,10 @@ def _unused(
 def _unused_at(path: str, line: int, column: int, rules: list[str]) -> Finding:
     message = f"unused suppression: {', '.join(sorted(rules))} suppressed nothing here"
     return Finding(path, line, column, UNUSED, message, Severity.WARNING)
+
+
+def _known() -> frozenset[str]:
+    """The registry's rule ids (suppressions are rare: loaded only for them)."""
+    from notes_kit.rules.registry import all_rules
+
+    return frozenset(all_rules())

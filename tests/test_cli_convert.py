@@ -240,7 +240,9 @@ def test_to_yaml_and_to_md_write_files_and_read_stdin(tmp_path: Path, cli: Any) 
     assert to_md.result().returncode == 0 and to_md.result().stdout == b""
     assert back.read_text(encoding="utf-8") == PAGE
     assert piped.result().returncode == 0
-    assert piped.result().stdout.decode() == to_yaml(PAGE)
+    modeline, rest = piped.result().stdout.decode().split("\n", 1)
+    assert rest == to_yaml(PAGE).split("\n", 1)[1]
+    assert (tmp_path / modeline.split("$schema=")[1]).is_file()  # read from where it ran
 
 
 def test_to_yaml_applies_the_safe_fixes(tmp_path: Path) -> None:

@@ -125,7 +125,7 @@ def test_directive_positions() -> None:
         ("<!-- notes-kit: disabel NK501 -->", 1, "unknown directive 'disabel'"),
         ("<!-- notes-kit: noqa NK501 -->", 1, "unknown directive 'noqa'"),
         ("<!-- notes-kit: disable NK5 -->", 1, "not a rule id: NK5"),
-        ("<!-- notes-kit: disable nk501 -->", 1, "not a rule id: nk501"),
+        ("<!-- notes-kit: disable NK999 -->", 1, "no such rule: NK999"),
         ("<!-- notes-kit: disable NK501; NK302 -->", 1, "not a rule id: NK501;"),
         ("<!-- notes-kit disable NK501 -->", 1, "expected 'notes-kit: <disable|"),
         ("<!--notes-kit:-->", 1, "expected 'notes-kit:"),
@@ -228,14 +228,14 @@ def test_nk505_and_nk506_cannot_be_suppressed() -> None:
 def test_yaml_comments() -> None:
     text = (
         "venue: sosp\n# notes-kit: disable-next-line NK601\nyear: 24\n"
-        "papers:\n  #notes-kit: disable-next-line NK602\n  - title: x\n"
+        "papers:\n  #notes-kit: disable-next-line NK501\n  - title: x\n"
         "# <!-- notes-kit: disable NK601 -->\n"
     )
     suppressions, errors = parse_suppressions(text, "sosp-2024.yaml", "yaml")
     assert errors == []
     assert [(s.rule, s.first, s.line, s.column) for s in suppressions.items] == [
         ("NK601", 3, 2, 1),
-        ("NK602", 6, 5, 3),
+        ("NK501", 6, 5, 3),
     ]
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from notes_kit.findings import Finding, FixKind, Severity
 from notes_kit.model import Rate
-from notes_kit.rates import format_percent
+from notes_kit.rates import expected_percent, figure_matches, format_percent
 from notes_kit.rules import placeholders
 from notes_kit.rules.common import chain, from_parser
 from notes_kit.rules.context import Context
@@ -103,14 +103,6 @@ def check_paper_list(ctx: Context) -> Iterator[Finding]:
                           severity=Severity.WARNING, fixable=False)
 
 
-def expected_percent(accepted: int, submitted: int) -> str:
-    """round(100*A/S, 1), rounding half up as people do by hand, written as format_percent
-    writes one decimal. Exact integer arithmetic: tenths = floor(1000*A/S + 1/2)."""
-    tenths = (2000 * accepted + submitted) // (2 * submitted)
-    sign, tenths = ("-", -tenths) if tenths < 0 else ("", tenths)
-    return f"{sign}{tenths // 10}.{tenths % 10}"
-
-
 def _walk(rates: list[Rate]) -> Iterator[Rate]:
     for rate in rates:
         yield rate
@@ -130,10 +122,11 @@ def check_arithmetic(ctx: Context) -> Iterator[Finding]:
                               f" must be between 1 and submitted ({rate.submitted})",
                               end_column=end)
             continue
-        expected = expected_percent(rate.accepted, rate.submitted)
-        if format_percent(rate.percent) != expected:
-            yield ctx.finding("NK204", rate.line, column, f"{where}"
-                              f"{format_percent(rate.percent)}% does not match "
+        if not figure_matches(rate):
+            precision = rate.precision or 0 if rate.approx else 1
+            expected = expected_percent(rate.accepted, rate.submitted, precision)
+            written = format_percent(rate.percent, rate.precision if rate.approx else None)
+            yield ctx.finding("NK204", rate.line, column, f"{where}{written}% does not match "
                               f"{rate.accepted} / {rate.submitted} = {expected}%",
                               end_column=end, suggestions=(f"{expected}%",))
 
@@ -143,7 +136,8 @@ def check_decimals(ctx: Context) -> Iterator[Finding]:
     assert ctx.parsed is not None
     meta = ctx.parsed.page.meta
     for rate in _walk(meta.acceptance_rate if meta else []):
-        if rate.percent is not None and len(format_percent(rate.percent).split(".")[1]) > 1:
+        if rate.percent is not None and not rate.approx \
+                and len(format_percent(rate.percent).split(".")[1]) > 1:
             column, end = _figure(ctx, rate)
             yield ctx.finding("NK203", rate.line, column, f"{format_percent(rate.percent)}% has "
                               "more than one decimal", end_column=end, fixable=False)
