@@ -94,11 +94,13 @@ def _tidy(text: str) -> str:
 
 
 def _paper_shaped(item: Block) -> bool:
-    """A bullet without links that still reads as a paper: its first child is an affiliation."""
-    from notes_kit.papers import looks_like_affiliation
+    """A bullet without links that still reads as a paper: its first child is an affiliation
+    line or an authors line."""
+    from notes_kit.papers import is_authors_item, looks_like_affiliation
 
     subs = [i for c in item.children if c.kind == "list" for i in c.children]
-    return bool(item.level) and bool(subs) and looks_like_affiliation(subs[0])
+    return bool(item.level) and bool(subs) and (looks_like_affiliation(subs[0])
+                                                or is_authors_item(subs[0]))
 
 
 def _is_group(item: Block, depth: int = 0) -> bool:
