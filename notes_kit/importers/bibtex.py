@@ -96,8 +96,13 @@ def _paper(fields: dict[str, str], line: int) -> ImportedPaper:
 
 
 def _authors(value: str) -> list[str]:
-    return [part for part in re.split(r"\s+and\s+", value.replace("{", "").replace("}", ""))
-            if part.strip()]
+    """`A and B and C`; a hand-written `First Last, First Last, ...` (no `and`, several
+    commas) is a list too."""
+    value = value.replace("{", "").replace("}", "")
+    parts = [part for part in re.split(r"\s+and\s+", value) if part.strip()]
+    if len(parts) == 1 and parts[0].count(",") >= 2:
+        return [part for part in parts[0].split(",") if part.strip()]
+    return parts
 
 
 def _name(name: str) -> str:

@@ -23,7 +23,8 @@ _WORD_LABELS = {  # words seen as link texts in real lists -> the vocabulary
     "project": "Homepage", "website": "Homepage", "homepage": "Homepage", "page": "Homepage",
     "site": "Homepage", "blog": "Blog", "poster": "Poster", "dataset": "Dataset",
     "data": "Dataset", "openreview": "OpenReview", "benchmark": "Benchmark", "docs": "Docs",
-    "trace": "Trace", "notes": "Personal Notes", "note": "Personal Notes",
+    "trace": "Trace", "leaderboard": "Benchmark", "notes": "Personal Notes",
+    "note": "Personal Notes",
 }
 _AWARD = re.compile(r"\b(?:best|distinguished)\b.*\b(?:award|paper)\b|\baward\b", re.I)
 _HOMONYM = re.compile(r"\s+\d{4}$")  # DBLP's number for people of the same name
@@ -69,6 +70,11 @@ class Imported:
 
 def label_for(text: str, url: str) -> str:
     """A vocabulary label for a link, from its text when that names one, else its URL."""
+    return label_word(text) or label_from_url(url)
+
+
+def label_word(text: str) -> str | None:
+    """The vocabulary label a link text (or a column header) names, if any."""
     words = " ".join(text.replace("[", " ").replace("]", " ").split())
     exact = canonical_label(words)
     if exact in LABELS:
@@ -76,7 +82,7 @@ def label_for(text: str, url: str) -> str:
     for word in re.findall(r"[a-z]+", words.casefold()):
         if word in _WORD_LABELS:
             return _WORD_LABELS[word]
-    return label_from_url(url)
+    return None
 
 
 def label_from_url(url: str) -> str:
@@ -92,6 +98,8 @@ def label_from_url(url: str) -> str:
         return "Artifact"
     if host.endswith("openreview.net"):
         return "OpenReview"
+    if "/blog" in path or host.startswith("blog."):
+        return "Blog"
     if path.endswith(".pdf"):
         return "PDF"
     return "Paper"

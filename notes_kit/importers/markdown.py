@@ -19,15 +19,8 @@ from typing import TYPE_CHECKING
 
 from notes_kit.blocks import Block, TooDeep, parse_blocks, source_of
 from notes_kit.findings import InputError
-from notes_kit.importers.common import (
-    Imported,
-    ImportedPaper,
-    Unplaced,
-    add_link,
-    award_tag,
-    label_for,
-    split_names,
-)
+from notes_kit.importers.common import Imported, Unplaced, award_tag
+from notes_kit.importers.mdpaper import LINK, add_links, author_line, links_only, paper_text
 from notes_kit.importers.mdtable import is_table, read_table
 from notes_kit.inline import clean
 from notes_kit.model import Note, NoteItem, Raw
@@ -38,12 +31,6 @@ if TYPE_CHECKING:
 GENERIC = {"papers", "accepted papers", "paper list", "papers list", "list of papers",
            "technical sessions", "program", "all papers", "research papers", "full papers",
            "accepted research papers", "publications"}
-_LINK = re.compile(r"(?<!\\)\[((?:\\.|[^\[\]\\])*)\]"
-                   r"\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+\"[^\"]*\")?\s*\)")
-_LEAD_LINK = re.compile(r"^(\*\*|\*|_)?(?P<link>\[(?:\\.|[^\[\]\\])*\]\([^()]*\))(\1)?")
-_GLUE = re.compile(r"^[\s·•|,;:/()\[\]\\–—-]*$")
-_AUTHORS_LABEL = re.compile(r"^[*_]{0,2}Authors?[*_]{0,2}\s*:[*_]{0,2}\s*", re.I)
-_NOT_NAMES = re.compile(r"https?://|[()\[\]:@#|]|\d")
 
 
 def read_markdown(path: str, text: str, venues: dict[str, Venue] | None = None) -> Imported:
@@ -151,24 +138,20 @@ class _Reader:
                 self.keep(kid, "content in a session", item.indent)
 
     def paper(self, item: Block, session: str | None) -> None:
-        first, *rest = clean(item.text).split("\n")
-        paper = _paper_line(first, item.line + self.offset)
+        paper = paper_text(clean(item.text), item.line + self.offset)
         paper.session = session
-        for line in rest:
-            _more(paper, line.strip())
-        notes: list[NoteItem] = []
         for kid in _kids(item):
+            text = clean(kid.text)
             if kid.kind != "item" or not kid.level:
-                notes.append(Raw(source_of(kid, self.lines, item.indent)))
-            elif not kid.children and _links_only(clean(kid.text)):
-                _add_links(paper, clean(kid.text))
-            elif not kid.children and not paper.authors and _author_line(clean(kid.text)):
-                paper.authors = _author_line(clean(kid.text)) or []
-            elif not kid.children and award_tag(clean(kid.text)):
-                paper.tags.append(award_tag(clean(kid.text)) or "")
+                paper.notes.append(Raw(source_of(kid, self.lines, item.indent)))
+            elif not kid.children and links_only(text):
+                add_links(paper, text)
+            elif not kid.children and not paper.authors and author_line(text):
+                paper.authors = author_line(text) or []
+            elif not kid.children and award_tag(text):
+                paper.tags.append(award_tag(text) or "")
             else:
-                notes.append(self.note(kid))
-        paper.notes.extend(notes)
+                paper.notes.append(self.note(kid))
         self.found.papers.append(paper)
 
     def note(self, item: Block) -> NoteItem:
@@ -193,90 +176,9 @@ def _is_session(item: Block) -> bool:
     """No link of its own and child bullets that are papers, not a paper's details."""
     text = clean(item.text)
     kids = [k for k in _kids(item) if k.kind == "item" and k.level]
-    if "\n" in text or _LINK.search(text) or not kids:
+    if "\n" in text or LINK.search(text) or not kids:
         return False
-    if any(_links_only(clean(k.text)) or _author_line(clean(k.text)) for k in kids):
+    if any(links_only(clean(k.text)) or author_line(clean(k.text)) for k in kids):
         return False
     bold = bool(re.fullmatch(r"(\*\*|__).+\1", text.strip()))
-    return bold or any(_LINK.search(clean(k.text)) for k in kids)
-
-
-def _paper_line(text: str, line: int) -> ImportedPaper:
-    """`[Title](u) · [PDF](u)`, `Title \\[[Paper](u)]`, `Title ([pdf](u))` or a plain title."""
-    from notes_kit.inline import split_paper_line
-
-    lead = _LEAD_LINK.match(text)
-    if lead:
-        link = _LINK.match(lead.group("link"))
-        assert link is not None
-        paper = ImportedPaper(link.group(1).strip(), line)
-        if link.group(2):
-            add_link(paper, label_for("", link.group(2)), link.group(2))
-        _tail(paper, text[lead.end() :])
-        return paper
-    split = split_paper_line(text)
-    if split.links:
-        paper = ImportedPaper(split.title.strip(), line)
-        for tail in split.links:
-            add_link(paper, label_for(tail.label, tail.url), tail.url)
-        return paper
-    first = _LINK.search(text)
-    if first and first.start() > 0:
-        paper = ImportedPaper(text[: first.start()].rstrip(" ([|·-–—:,"), line)
-        _tail(paper, text[first.start() :])
-        return paper
-    return ImportedPaper(text.strip(), line)
-
-
-def _tail(paper: ImportedPaper, text: str) -> None:
-    """What follows the title: more links, an award, other words (kept as a note)."""
-    _add_links(paper, text)
-    rest = _LINK.sub(" ", text)
-    if _GLUE.match(rest):
-        return
-    words = rest.strip(" ·•|,;:/()[]\\–—-")
-    tag = award_tag(words)
-    if tag:
-        paper.tags.append(tag)
-    else:
-        paper.notes.append(Note(words))
-
-
-def _add_links(paper: ImportedPaper, text: str) -> None:
-    for match in _LINK.finditer(text):
-        if match.group(2):
-            add_link(paper, label_for(match.group(1), match.group(2)), match.group(2))
-
-
-def _links_only(text: str) -> bool:
-    return bool(_LINK.search(text)) and bool(_GLUE.match(_LINK.sub(" ", text)))
-
-
-def _author_line(text: str) -> list[str] | None:
-    """Names, with or without an `Authors:` label, in italics or not."""
-    body = _AUTHORS_LABEL.sub("", text, count=1)
-    labelled = body != text
-    body = body.strip()
-    body = re.sub(r"^(\*\*|\*|_)(.+)\1$", r"\2", body).strip()
-    if not body or _NOT_NAMES.search(body):
-        return None
-    names = split_names(body)
-    if not names or any(len(name.split()) > 6 for name in names):
-        return None
-    if not labelled and (len(names) < 2 and len(body.split()) > 3):
-        return None
-    return names
-
-
-def _more(paper: ImportedPaper, line: str) -> None:
-    """A continuation line of a paper bullet: links, the authors, or a note."""
-    if not line:
-        return
-    if _links_only(line):
-        _add_links(paper, line)
-    elif not paper.authors and _author_line(line):
-        paper.authors = _author_line(line) or []
-    elif award_tag(line):
-        paper.tags.append(award_tag(line) or "")
-    else:
-        paper.notes.append(Note(line))
+    return bold or any(LINK.search(clean(k.text)) for k in kids)

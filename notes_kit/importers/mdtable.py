@@ -14,6 +14,7 @@ from notes_kit.importers.common import (
     Unplaced,
     add_link,
     label_for,
+    label_word,
     one_line,
     split_names,
 )
@@ -22,7 +23,10 @@ from notes_kit.model import Note
 _DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _LINK = re.compile(r"(?<!\\)\[((?:\\.|[^\[\]\\])*)\]\(\s*<?([^()\s<>]*)>?\s*\)")
 _AUTOLINK = re.compile(r"<(https?://[^<>\s]+)>")
-_BREAK = re.compile(r"<br\s*/?>", re.I)
+_BREAK = re.compile(r"<br\s*/?>|</li>", re.I)
+_ANCHOR = re.compile(r"<a\s[^<>]*?href=\"([^\"]+)\"[^<>]*>(.*?)</a>", re.I | re.S)
+_ITEM = re.compile(r"<li>(.*?)</li>", re.I | re.S)
+LINK_COLUMNS = {"links", "link", "url", "urls", "available at", "resources", "materials"}
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
 
@@ -61,11 +65,7 @@ def read_table(found: Imported, lines: list[str], first_line: int, session: str 
     header = cells(lines[0])
     names = [h.strip("*_ ").casefold() for h in header]
     title_at = next((i for i, n in enumerate(names) if "title" in n or n in ("paper", "name")),
-                    None)
-    if title_at is None:
-        found.unplaced.append(Unplaced(first_line, "\n".join(lines), "table without a title "
-                                       "column"))
-        return
+                    0)  # else the first column names the paper
     for offset, row in enumerate(lines[2:], start=2):
         values = cells(row)
         line = first_line + offset
@@ -92,7 +92,10 @@ def _row(values: list[str], header: list[str], names: list[str], title_at: int,
             paper.authors = split_names(_plain(value))
         elif name in ("session", "topic", "track", "category"):
             paper.session = _plain(value)
-        elif _LINK.search(value) or _AUTOLINK.search(value):
+        elif name.startswith(("institution", "affiliation", "institute")):
+            items = [_plain(i) for i in _ITEM.findall(value)] or [_plain(value)]
+            paper.affiliations = [i for i in items if i]
+        elif _linked(value) and (name in LINK_COLUMNS or label_word(name) or _labelled(value)):
             _links(paper, value, header[index] if index < len(header) else "")
         else:
             paper.notes.append(Note(f"{header[index].strip()}: {_plain(value)}"
@@ -110,10 +113,24 @@ def _title_cell(cell: str) -> tuple[str, list[tuple[str, str]]]:
     return one_line(cell), []
 
 
+def _linked(value: str) -> bool:
+    return bool(_LINK.search(value) or _AUTOLINK.search(value) or _ANCHOR.search(value))
+
+
+def _labelled(value: str) -> bool:
+    """Every link of the cell has a text that names a vocabulary label (`[Github](u)`)."""
+    texts = [m.group(1) for m in _LINK.finditer(value)] + [
+        m.group(2) for m in _ANCHOR.finditer(value)]
+    return bool(texts) and all(label_word(_plain(t)) for t in texts)
+
+
 def _links(paper: ImportedPaper, value: str, header: str) -> None:
     for match in _LINK.finditer(value):
         if match.group(2):
             add_link(paper, label_for(match.group(1) or header, match.group(2)), match.group(2))
+    for match in _ANCHOR.finditer(value):
+        add_link(paper, label_for(_plain(match.group(2)) or header, match.group(1)),
+                 match.group(1))
     for match in _AUTOLINK.finditer(value):
         add_link(paper, label_for(header, match.group(1)), match.group(1))
 
