@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from notes_kit.blocks import Block, TooDeep, parse_blocks, source_of
 from notes_kit.findings import InputError
 from notes_kit.importers.common import Imported, Unplaced, award_tag
+from notes_kit.importers.mdfront import front_data, is_record, record
 from notes_kit.importers.mdpaper import LINK, add_links, author_line, links_only, paper_text
 from notes_kit.importers.mdtable import is_table, read_table
 from notes_kit.inline import clean
@@ -52,11 +53,28 @@ def read_markdown(path: str, text: str, venues: dict[str, Venue] | None = None) 
         raise InputError(path, str(exc), exc.line + offset) from None
     reader = _Reader(Imported(path), lines, offset)
     title = reader.walk(blocks)
-    _venue(reader.found, front, title, path, venues)
-    if front:
-        reader.found.unplaced.insert(0, Unplaced(1, f"```yaml\n{front.rstrip()}\n```",
-                                                 "front matter of the source page"))
-    return reader.found
+    found = reader.found
+    data = front_data(front, path) if front else None
+    if data is not None and is_record(data) and not found.papers:
+        found.papers.append(record(data, 1))  # the page is one paper's record
+        _record_venue(found, data, venues)
+    elif front:
+        found.unplaced.insert(0, Unplaced(1, f"```yaml\n{front.rstrip()}\n```",
+                                          "front matter of the source page"))
+    if found.venue is None:
+        _venue(found, front, title, path, venues)
+    return found
+
+
+def _record_venue(found: Imported, data: dict[str, object],
+                  venues: dict[str, Venue] | None) -> None:
+    from notes_kit import venuehint
+
+    named = venuehint.in_text(str(data.get("venue", "")), venues or {})
+    year = str(data.get("year") or data.get("date") or "")[:4]
+    if named is not None:
+        found.venue = named[0].name
+        found.year = named[1] or (int(year) if year.isdigit() else None)
 
 
 def _venue(found: Imported, front: str | None, title: str | None, path: str,
