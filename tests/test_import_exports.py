@@ -124,8 +124,8 @@ def test_csv_with_a_header_row(tmp_path: Path) -> None:
 
 def test_several_sources_make_one_page_without_duplicates(tmp_path: Path) -> None:
     venues = load_venues()
-    result = plan([str(FIXTURES / "dblp" / "sosp-2025.xml"), str(FIXTURES / "csv" / "sosp-2025.csv")],
-                  output=str(tmp_path / "sosp-2025.md"), venues=venues)
+    sources = [str(FIXTURES / "dblp" / "sosp-2025.xml"), str(FIXTURES / "csv" / "sosp-2025.csv")]
+    result = plan(sources, output=str(tmp_path / "sosp-2025.md"), venues=venues)
     page = parse_markdown(result.text)
     assert len(page.papers()) == 66  # the CSV's 20 papers are the DBLP's first 20
     first = page.papers()[0]
