@@ -44,7 +44,10 @@ def paper_text(text: str, line: int) -> ImportedPaper:
         first, _, more = text[lead.end() :].partition("\n")
         add_links(paper, first)
         words = LINK.sub(" ", first).strip(" ·•|,;:/()[]\\–—-.")
-        more = f"{words}\n{more}" if words else more  # `[T](u) using the Lean theorem` ...
+        if award_tag(words):
+            paper.tags.append(award_tag(words) or "")
+        elif words:  # `[T](u) using the Lean theorem` goes on in the next line
+            more = f"{words}\n{more}"
     else:
         split = split_paper_line(first)
         found = LINK.search(first)
@@ -123,7 +126,7 @@ def author_line(text: str) -> list[str] | None:
     labelled = body != text
     body = " ".join(body.split())
     body = re.sub(r"^(\*\*|\*|_)(.+)\1$", r"\2", body).strip()
-    if not body or _NOT_NAMES.search(body):
+    if not body or _NOT_NAMES.search(body) or award_tag(body):
         return None
     names = split_names(body)
     if not names or any(len(name.split()) > 6 for name in names):
