@@ -159,7 +159,8 @@ def test_flat_list_under_the_title_with_authors_lines(tmp_path: Path) -> None:
         "- [Quake: Adaptive Indexing for Vector Search](https://example.org/quake) · "
         "[PDF](https://example.org/quake.pdf)\n  Jason Mohoney, Devesh Sarda, Mengze Tang\n"
         "- [Söze: One Network Telemetry Is All You Need](https://example.org/soze) · "
-        "[PDF](https://example.org/soze.pdf) · **Best Paper Award**\n  Weitao Wang, T. S. Eugene Ng\n"))
+        "[PDF](https://example.org/soze.pdf) · **Best Paper Award**\n"
+        "  Weitao Wang, T. S. Eugene Ng\n"))
     text, page, err = imported(tmp_path, source)
     assert (page.venue, page.year) == ("OSDI", 2025)
     quake, soze = page.papers()
