@@ -1,4 +1,4 @@
-"""Commands beyond lint and conversion: `new` (scaffold a page) and `stats`."""
+"""Commands beyond lint and conversion: `new` (scaffold a page), `stats` and `import`."""
 
 from __future__ import annotations
 
@@ -33,7 +33,37 @@ def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-EXTRA_HANDLERS: dict[str, Handler] = {"new": cmd_new, "stats": cmd_stats}
+def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from notes_kit.config import discover
+    from notes_kit.importers import plan, write
+    from notes_kit.registries import load_venues
+
+    if args.into and (args.output or args.venue or args.year):
+        print("notes-kit: import: --into takes the venue, year and path from the page; "
+              "-o, --venue and --year do not go with it", file=err)
+        return 2
+    config = discover(Path(args.into or args.output or "."))
+    venues = load_venues([Path(p) for p in config.extra_venues])
+    result = plan(args.sources, args.format, args.venue, args.year, args.output, args.into,
+                  venues)
+    for path, item in result.unplaced:
+        print(f"{path}:{item.line}: not placed ({item.why}); kept as raw", file=err)
+    if args.into and not result.papers:
+        print(f"{result.page}: nothing to add ({result.present} papers already there)",
+              file=out)
+        return 0
+    write(result)
+    print(f"wrote {result.page}", file=out)
+    print(f"wrote {result.twin}", file=out)
+    if args.into:
+        print(f"added {result.papers} papers under 'Unsorted' ({result.present} already "
+              "there)", file=out)
+    else:
+        print(f"imported {result.papers} papers", file=out)
+    return 0
+
+
+EXTRA_HANDLERS: dict[str, Handler] = {"new": cmd_new, "stats": cmd_stats, "import": cmd_import}
 
 
 def _new_arguments(cmd: argparse.ArgumentParser) -> None:
@@ -47,8 +77,28 @@ def _stats_arguments(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--format", choices=("text", "json"), default="text")
 
 
+def _import_arguments(cmd: argparse.ArgumentParser) -> None:
+    from notes_kit.importers import FORMATS
+
+    kinds = "; ".join(f"{name} ({', '.join(s)}): {what}" for name, (what, s) in FORMATS.items())
+    cmd.add_argument("sources", nargs="+", metavar="SOURCE", help=f"files to read. Formats: "
+                     f"{kinds}")
+    cmd.add_argument("--format", choices=tuple(FORMATS), help="the sources' format (default: "
+                     "by file suffix)")
+    cmd.add_argument("--venue", help="venue slug or display name (default: what the source "
+                     "says)")
+    cmd.add_argument("--year", type=int, help="four-digit year (default: what the source says)")
+    where = cmd.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", help="the new page (default: "
+                       "conferences/<venue>-<year>.md)")
+    where.add_argument("--into", metavar="PAGE", help="add the papers PAGE lacks under "
+                       "'Unsorted'; nothing on it changes")
+
+
 EXTRA_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "new": ("start a conference page (and its YAML twin) from the venue registry",
             _new_arguments),
     "stats": ("papers, topics, links and acceptance rate per page", _stats_arguments),
+    "import": ("a conference page from BibTeX, DBLP XML, CSV or Markdown paper lists",
+               _import_arguments),
 }

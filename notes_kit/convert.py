@@ -20,12 +20,18 @@ from notes_kit.model import (
     Topic,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # the newest version this code reads and writes
 Data = dict[str, Any]
 
 
+def version_for(page: Page) -> int:
+    """The lowest version that can say the page: 2 only when a paper has authors, so every
+    document without them stays version 1, byte for byte as before."""
+    return 2 if any(paper.authors for paper in page.papers()) else 1
+
+
 def page_to_data(page: Page) -> Data:
-    data: Data = {"schema_version": SCHEMA_VERSION, "venue": page.venue, "year": page.year}
+    data: Data = {"schema_version": version_for(page), "venue": page.venue, "year": page.year}
     _put(data, "full_title", page.full_title)
     if page.front_matter is not None:
         data["front_matter"] = page.front_matter
@@ -110,6 +116,7 @@ def _paper(paper: Paper) -> Data:
     data: Data = {"title": paper.title}
     _put(data, "links", [{"label": link.label, "url": link.url} for link in paper.links])
     _put(data, "affiliations", list(paper.affiliations))
+    _put(data, "authors", list(paper.authors))
     _put(data, "tags", list(paper.tags))
     _put(data, "notes", _notes(paper.notes))
     return data
@@ -186,7 +193,18 @@ def _to_topic_item(data: Data) -> Paper | Group | Raw:
 def _to_paper(data: Data) -> Paper:
     return Paper(data["title"], [Link(x["label"], x["url"]) for x in data.get("links", [])],
                  list(data.get("affiliations", [])), list(data.get("tags", [])),
-                 _to_notes(data.get("notes", [])))
+                 _to_notes(data.get("notes", [])), list(data.get("authors", [])))
+
+
+def data_uses_authors(data: Any) -> bool:
+    """Whether any paper of (schema-valid) data has authors: what version 2 adds."""
+    def items(papers: list[Any]) -> bool:
+        return any(isinstance(p, dict) and ("authors" in p or items(p.get("papers", [])))
+                   for p in papers)
+
+    return any(isinstance(t, dict) and items(t.get("papers", []))
+               for s in data.get("sections", []) if isinstance(s, dict)
+               for t in s.get("topics", []))
 
 
 def _to_notes(items: list[Any]) -> list[NoteItem]:

@@ -48,13 +48,14 @@ NoteItem = Note | Raw
 
 @dataclass
 class Paper:
-    """A paper: title, links, affiliations and nested notes."""
+    """A paper: title, links, affiliations, optional authors (from imports) and nested notes."""
 
     title: str
     links: list[Link] = field(default_factory=list)
     affiliations: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     notes: list[NoteItem] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
     line: int = _pos()
     column: int = _pos()
     affiliation_line: int = _pos()

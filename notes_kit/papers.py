@@ -16,10 +16,40 @@ _LABEL_KEYS = {label.casefold(): label for label in LABELS}
 _LABEL_KEYS["personal note"] = "Personal Notes"
 TAG = re.compile(r"^(\*\*[^*]+\*\*|[A-Z][\w/-]*(?: [A-Z][\w/-]*)* Track)$")
 _MARKUP = re.compile(r"[*_`$\[\]<>]|https?://")
+AUTHORS = "Authors: "
+# One author's name: no line break, no separator of the authors line (", ", " and "), no
+# trailing comma, and not the start of a Markdown block (the schema says the same).
+_NAME = re.compile(r"^(?!.*(?:, | and ))(?![*+-]\s|#{1,6}\s|\d{1,9}[.)]\s)\S(?:[^\n]*[^\s,])?$")
 
 
 def is_paper_item(item: Block) -> bool:
     return bool(item.level) and bool(split_paper_line(clean(item.text)).links)
+
+
+def format_authors(names: list[str]) -> str:
+    """The authors line: `Authors: A`, `Authors: A and B`, `Authors: A, B and C`."""
+    if len(names) == 1:
+        return AUTHORS + names[0]
+    return AUTHORS + ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def read_authors(text: str) -> list[str] | None:
+    """The names of an authors line written exactly as format_authors writes it, else None:
+    any other spelling stays what it was (a note or an affiliation line), so no existing
+    page reads differently."""
+    if not text.startswith(AUTHORS):
+        return None
+    rest = text[len(AUTHORS) :]
+    head, sep, last = rest.rpartition(" and ")
+    names = [*head.split(", "), last] if sep else [rest]
+    if all(_NAME.match(name) for name in names) and format_authors(names) == text:
+        return names
+    return None
+
+
+def is_authors_item(item: Block) -> bool:
+    return item.kind == "item" and bool(item.level) and not item.children \
+        and "\n" not in item.text and read_authors(clean(item.text)) is not None
 
 
 def looks_like_affiliation(item: Block) -> bool:
@@ -27,7 +57,7 @@ def looks_like_affiliation(item: Block) -> bool:
     if item.kind != "item" or not item.level or item.children or "\n" in item.text:
         return False
     text = clean(item.text)
-    if not text or _MARKUP.search(text) or TAG.match(text):
+    if not text or _MARKUP.search(text) or TAG.match(text) or read_authors(text) is not None:
         return False
     words = [w for part in text.split(" & ") for w in part.split()]
     if len(words) > 4 * (text.count(" & ") + 1) + 4:
@@ -53,6 +83,8 @@ class PaperReader:
             first = kids.pop(0)
             paper.affiliations = clean(first.text).split(" & ")
             paper.affiliation_line = first.line + b.offset
+        if kids and is_authors_item(kids[0]):
+            paper.authors = read_authors(clean(kids.pop(0).text)) or []
         while kids and self._is_tag(kids[0]):
             paper.tags.append(clean(kids.pop(0).text))
         paper.notes = b.notes(kids, item.indent)

@@ -77,7 +77,7 @@ def parse_page(text: str, path: str = "<string>") -> Parsed:
         raise InputError(path, str(exc), exc.line + offset) from None
     except RecursionError:
         raise InputError(path, "nesting too deep to parse") from None
-    builder = _Builder(path, lines, offset, tabbed)
+    builder = _Builder(path, lines, offset, tabbed, front)
     page = builder.build(blocks)
     page.front_matter = front
     return Parsed(page, lines, sorted(builder.findings), offset)
@@ -107,11 +107,13 @@ def _tidy(text: str) -> str:
 
 
 def _paper_shaped(item: Block) -> bool:
-    """A bullet without links that still reads as a paper: its first child is an affiliation."""
-    from notes_kit.papers import looks_like_affiliation
+    """A bullet without links that still reads as a paper: its first child is an affiliation
+    line or an authors line."""
+    from notes_kit.papers import is_authors_item, looks_like_affiliation
 
     subs = [i for c in item.children if c.kind == "list" for i in c.children]
-    return bool(item.level) and bool(subs) and looks_like_affiliation(subs[0])
+    return bool(item.level) and bool(subs) and (looks_like_affiliation(subs[0])
+                                                or is_authors_item(subs[0]))
 
 
 def _is_group(item: Block, depth: int = 0) -> bool:
@@ -130,11 +132,12 @@ def _is_group(item: Block, depth: int = 0) -> bool:
 
 class _Builder:
     def __init__(self, path: str, lines: list[str], offset: int,
-                 tabbed: set[int] | None = None) -> None:
+                 tabbed: set[int] | None = None, front: str | None = None) -> None:
         self.path = path
         self.lines = lines
         self.offset = offset
         self.tabbed = tabbed or set()  # lines read with their indentation tabs expanded
+        self.front = front
         self.findings: list[Finding] = []
 
     def report(self, rule: str, line: int, column: int, message: str,
@@ -164,7 +167,9 @@ class _Builder:
                    dedent + 1)
 
     def build(self, blocks: list[Block]) -> Page:
-        found = conference_title(blocks)
+        found: tuple[Block | None, str, int, str | None] | None = conference_title(blocks)
+        if found is None:
+            found = self._named_elsewhere(blocks)
         if found is None:
             first = next((b for b in blocks if b.kind != "blank"), None)
             line = (first.line + self.offset) if first else 1
@@ -172,12 +177,48 @@ class _Builder:
                 self.path, "not a conference page: the first heading must be '# <VENUE> <YEAR>'",
                 line)
         head, venue, year, full = found
-        page = Page(venue, year, full_title=full, line=head.line + self.offset,
-                    column=head.column)
-        rest = [b for b in blocks[blocks.index(head) + 1 :] if b.kind != "blank"]
-        page.preamble = [self.raw(b) for b in blocks[: blocks.index(head)] if b.kind != "blank"]
+        at = blocks.index(head) + 1 if head is not None else 0
+        where = head.line if head is not None else next(
+            (b.line for b in blocks if b.kind != "blank"), 1)
+        page = Page(venue, year, full_title=full, line=where + self.offset,
+                    column=head.column if head is not None else 1)
+        rest = [b for b in blocks[at:] if b.kind != "blank"]
+        page.preamble = [self.raw(b) for b in blocks[: max(at - 1, 0)] if b.kind != "blank"]
         self._sections(page, rest)
         return page
+
+    def _named_elsewhere(self, blocks: list[Block]
+                         ) -> tuple[Block | None, str, int, str | None] | None:
+        """A page whose heading does not say `# VENUE YEAR` but whose front matter or path
+        names a registry venue (`venue:`/`year:`, `papers/2025/OSDI.md`) is a conference
+        page; NK101 says how to write its title, with the edit that rewrites (or inserts)
+        the heading line, the one change rendering makes."""
+        from notes_kit import venuehint
+
+        if not venuehint.could_name(self.path, self.front):
+            return None
+        from notes_kit.registries import load_venues
+
+        venues = load_venues()
+        said = venuehint.from_front_matter(self.front, venues)
+        hit = said or venuehint.from_path(self.path, venues)
+        if hit is None:
+            return None
+        venue, year = hit
+        first = next((b for b in blocks if b.kind != "blank"), None)
+        head = first if first is not None and first.kind == "heading" and first.level == 1 \
+            else None
+        title = f"# {venue.name} {year}"
+        line = (first.line if first is not None else len(self.lines) + 1) + self.offset
+        if head is not None:
+            edit = Edit(line, 1, line, len(self.lines[head.line - 1]) + 1, title)
+        else:
+            edit = Edit(line, 1, line, 1, title + "\n\n")
+        source = "front matter" if said else "file path"
+        self.findings.append(Finding(
+            self.path, line, 1, "NK101", f"the title is written '{title}' (the {source} "
+            "names the conference)", fix=FixKind.SAFE, edits=(edit,)))
+        return head, venue.name, year, None
 
     def _sections(self, page: Page, blocks: list[Block]) -> None:
         chunks: list[tuple[Block | None, list[Block]]] = [(None, [])]

@@ -1,6 +1,7 @@
 """Which region each source line of a Markdown page is in: prose, fenced code, front
-matter, an HTML comment or an HTML block. Computed once per file (Context.kinds) and
-shared by the text rules, which only look for words and HTML where it matters."""
+matter, an HTML comment, an HTML block or an authors line (person names, never prose).
+Computed once per file (Context.kinds) and shared by the text rules, which only look for
+words and HTML where it matters."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ import re
 from notes_kit.textfix import code_lines, front_matter_end
 
 PROSE, CODE, FRONT, COMMENT, HTML = "prose", "code", "front", "comment", "html"
+AUTHORS = "authors"
+# `* Authors: A, B and C` (the canonical line) and the forms pages write by hand:
+# `Authors: ...`, `**Authors**: ...`, `- *Author:* ...`, numbered or not.
+_AUTHOR_LINE = re.compile(r"\s*(?:[*+-]\s+|\d{1,9}[.)]\s+)?[*_]{0,2}Authors?[*_]{0,2}\s*:")
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote center details dialog div dl dt dd fieldset figcaption"
     " figure footer form h1 h2 h3 h4 h5 h6 header hr iframe li main nav ol p pre script"
@@ -24,8 +29,15 @@ def line_kinds(lines: list[str], code: set[int] | None = None) -> list[str]:
     kinds += [PROSE] * (len(lines) - len(kinds))
     for index in code_lines(lines) if code is None else code:
         kinds[index] = CODE  # textfix's view of code wins: it decides what fix edits
-    if not any("<" in line for line in lines):
-        return kinds  # no comment and no HTML block can start anywhere
+    if any("<" in line for line in lines):  # else no comment or HTML block starts anywhere
+        _mark_html(lines, kinds)
+    for index, line in enumerate(lines):  # last: a comment or HTML block may hold such a line
+        if "uthor" in line and kinds[index] == PROSE and _AUTHOR_LINE.match(line):
+            kinds[index] = AUTHORS
+    return kinds
+
+
+def _mark_html(lines: list[str], kinds: list[str]) -> None:
     block, indent = "", 0
     for index, line in enumerate(lines):
         if kinds[index] != PROSE:
@@ -43,7 +55,6 @@ def line_kinds(lines: list[str], code: set[int] | None = None) -> list[str]:
         elif block == HTML or _starts_html_block(line):
             kinds[index] = HTML
             block, indent = HTML, indent if block else depth
-    return kinds
 
 
 def _starts_html_block(line: str) -> bool:

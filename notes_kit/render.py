@@ -22,6 +22,7 @@ from notes_kit.model import (
     Section,
     Topic,
 )
+from notes_kit.papers import format_authors
 from notes_kit.rates import format_rate
 
 INDENT = "  "
@@ -149,10 +150,12 @@ def _paper(paper: Paper, depth: int) -> list[str]:
     lines = _bullet(paper.title + tail, depth)
     if paper.affiliations:
         lines.extend(_bullet(" & ".join(paper.affiliations), depth + 1))
+    if paper.authors:
+        lines.extend(_bullet(format_authors(paper.authors), depth + 1))
     for tag in paper.tags:
         lines.extend(_bullet(tag, depth + 1))
     _children(lines, paper.notes, lambda n: _note(n, depth + 1),
-              after_text=not paper.affiliations and not paper.tags)
+              after_text=not paper.affiliations and not paper.authors and not paper.tags)
     return lines
 
 

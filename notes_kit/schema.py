@@ -55,7 +55,27 @@ def validate(data: Any) -> list[tuple[list[Any], str]]:
         error = best_match([error]) if error.context else error
         where = list(error.absolute_path)
         found.append((where, _message(where, error.message)))
+    if not found:
+        found.extend(_version_problems(data))
     return sorted(found, key=lambda item: [str(p) for p in item[0]])
+
+
+def _version_problems(data: Any) -> list[tuple[list[Any], str]]:
+    """schema_version is the lowest version that says the document: 2 exactly when a paper
+    has authors. A JSON Schema cannot look that far, so it is checked here; it keeps
+    `to-yaml(to-md(Y)) == Y`, since Markdown does not carry the version."""
+    from notes_kit.convert import data_uses_authors
+
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if version not in (1, 2):
+        return []
+    wanted = 2 if data_uses_authors(data) else 1
+    if version == wanted:
+        return []
+    why = ("a paper has authors, a version 2 field" if wanted == 2 else
+           "no paper has authors, the only version 2 field")
+    return [(["schema_version"], _message(["schema_version"], f"{why}: write "
+                                          f"schema_version: {wanted}"))]
 
 
 @lru_cache(maxsize=1)

@@ -2,11 +2,11 @@
 
 The generated values stay inside what the Markdown format can say: titles do
 not start like a block (`#`, `*`, `1.`, `>`...) or end like a link tail, an
-affiliation name holds no ' & ', a paper without an affiliation line does not
-open its notes with a bullet that reads like one, a paper without links has an
-affiliation line (else its bullets could read as a group), `Paper` is the first link,
-and raw blocks are the kinds real pages carry (HTML figures, paragraphs,
-empty bullets, fenced code, suppression comments).
+affiliation name holds no ' & ', an author's name no ', ' or ' and ', a paper
+without an affiliation line does not open its notes with a bullet that reads like
+one, a paper without links has an affiliation line (else its bullets could read
+as a group), `Paper` is the first link, and raw blocks are the kinds real pages
+carry (HTML figures, paragraphs, empty bullets, fenced code, suppression comments).
 """
 
 from __future__ import annotations
@@ -116,6 +116,15 @@ affiliation_name = st.one_of(
 ).filter(lambda name: not _BLOCK_START.match(name) and not name.endswith("Track"))
 
 
+AUTHOR_NAMES = ["Jae W. Lee", "K. V. Rashmi", "David Mazières", "T. S. Eugene Ng", "高明",
+                "Hugo Lefeuvre", "Ding Yuan 0004", "O'Neil", "Jean-Luc Picard", "Mae Milano"]
+author_name = st.one_of(
+    st.sampled_from(AUTHOR_NAMES),
+    st.lists(st.text(st.characters(categories=["L"]), min_size=1, max_size=8), min_size=1,
+             max_size=3).map(" ".join),
+).filter(lambda name: " and " not in name and not _BLOCK_START.match(name))
+
+
 @st.composite
 def _papers(draw: st.DrawFn, need_links: bool = False) -> Paper:
     links = draw(_links())
@@ -123,11 +132,12 @@ def _papers(draw: st.DrawFn, need_links: bool = False) -> Paper:
         links = [Link("Paper", draw(urls))]
     affiliations = draw(st.lists(affiliation_name, min_size=0 if links else 1, max_size=3))
     tags = draw(st.lists(st.sampled_from(TAGS), max_size=2, unique=True))
+    authors = draw(st.lists(author_name, max_size=4))
     tree = draw(notes)
     if not affiliations and not tags and tree and isinstance(tree[0], Note) \
             and not tree[0].children:
         tree[0].text = "**Key idea**: " + tree[0].text  # never reads as an affiliation line
-    return Paper(draw(titles), links, affiliations, tags, tree)
+    return Paper(draw(titles), links, affiliations, tags, tree, authors)
 
 
 papers = _papers()

@@ -19,14 +19,15 @@ def check_title(ctx: Context) -> Iterator[Finding]:
 
     assert ctx.parsed is not None
     page = ctx.parsed.page
+    yield from ctx.parse_findings("NK101")  # a title the front matter or path supplies
     venue = venue_for_heading(page.venue, ctx.venues)
     if venue is None:
         yield ctx.finding("NK101", page.line, page.column, f"unknown venue '{page.venue}': not "
-                          "in the venue registry (extend it with extra-venues)")
+                          "in the venue registry (extend it with extra-venues)", fixable=False)
         return
     if venue.name != page.venue:
         yield ctx.finding("NK101", page.line, page.column, f"venue is written '{venue.name}'",
-                          suggestions=(venue.name,))
+                          suggestions=(venue.name,), fixable=False)
     stem = _page_stem(ctx.path)
     match = _STEM.match(stem) if stem else None
     # Only files named like a conference page are held to their name (pre-commit may
@@ -34,7 +35,7 @@ def check_title(ctx: Context) -> Iterator[Finding]:
     if match and (match.group("slug") != venue.slug or int(match.group("year")) != page.year):
         yield ctx.finding("NK101", page.line, page.column, f"title '{page.venue} {page.year}' "
                           f"does not match the file name; expected "
-                          f"'{venue.slug}-{page.year}.md'")
+                          f"'{venue.slug}-{page.year}.md'", fixable=False)
 
 
 def _page_stem(path: str) -> str | None:
@@ -49,8 +50,11 @@ def _page_stem(path: str) -> str | None:
 
 register(Rule(
     "NK101", "conference-title", "The title is '# <VENUE> <YEAR>' with the registry's display "
-    "name, matching the file name", Severity.ERROR, FixKind.NONE,
-    "Renaming a venue or a file is the author's decision, so nothing is changed.",
+    "name, matching the file name", Severity.ERROR, FixKind.SAFE,
+    "Renaming a venue or a file is the author's decision, so nothing is changed; only a page "
+    "whose front matter (`venue:`/`year:`, `title: Summary of NSDI 23`) or path "
+    "(`papers/2025/OSDI.md`, `osdi23.md`) names the conference gets its heading written as "
+    "'# <VENUE> <YEAR>' (the heading line is rewritten, or inserted when there is none).",
     "# Sosp 2024    (in conferences/sosp-2023.md)", "# SOSP 2024    (in conferences/sosp-2024.md)",
     "conference", check_title))
 register(Rule(
