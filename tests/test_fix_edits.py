@@ -322,3 +322,11 @@ def _delete_line(ctx: Any, line: int) -> tuple[Any, ...]:
     from notes_kit.findings import Edit
 
     return (Edit(line, 1, line + 1, 1, ""),) if line < len(ctx.lines) else ()
+
+
+def test_capitalised_words_inside_titles_are_names_not_typos() -> None:
+    text = PAGE.replace("* B paper \\[", "* Tung: Fast Tung Serving \\[").replace(
+        "  * MIT\n", "  * MIT\n  * a modle of it\n")
+    found = [(f.line, f.column, f.fix.value) for f in lint(text, "sosp-2024.md")
+             if f.rule == "NK501"]
+    assert found == [(18, 3, "none"), (20, 7, "unsafe")]  # the title's first word: no fix

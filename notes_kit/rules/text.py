@@ -42,18 +42,27 @@ def check_spelling(ctx: Context) -> Iterator[Finding]:
     rows = [(number, _blank(line, _HEADING_ID) if "{#" in line else line)
             for number, line in ctx.prose]
     names = {paper.affiliation_line for paper in ctx.papers if paper.affiliation_line}
+    titles = {paper.line: (paper.column, paper.column + len(paper.title)) for paper in ctx.papers}
     for number, typo in check_lines(rows, ctx.config.allow_words):
-        if ctx.config.allows(typo.word):
+        if ctx.config.allows(typo.word) or _name_in_title(titles.get(number), typo.start,
+                                                           typo.word):
             continue
         column = typo.start + 1
         message = f"'{typo.word}' may be misspelled: {', '.join(typo.candidates)}"
-        fixable = typo.fixable and number not in names \
+        in_title = number in titles and typo.word[:1].isupper()  # its first word: a name?
+        fixable = typo.fixable and number not in names and not in_title \
             and not proper_noun(ctx.lines[number - 1], typo.start, typo.word)
         if typo.fixable and not fixable:
             message += " (no fix offered: it may be a name)"
         edits = ctx.span_edit(number, column, typo.word, typo.candidates[0]) if fixable else ()
         yield ctx.finding("NK501", number, column, message, end_column=column + len(typo.word),
                           suggestions=typo.candidates, fixable=fixable, edits=edits)
+
+
+def _name_in_title(span: tuple[int, int] | None, start: int, word: str) -> bool:
+    """A capitalised word inside a paper's title, past its first word: titles are Title
+    Case and name systems and people (`Tung`, `Clos`), so such a word is never reported."""
+    return span is not None and span[0] - 1 < start < span[1] - 1 and word[:1].isupper()
 
 
 _LEAD = re.compile(r"^\s*(?:[*+-]\s+|\d{1,9}[.)]\s+|#{1,6}\s+)?[\s*_\[(\"'“‘>]*")
