@@ -326,7 +326,7 @@ def _delete_line(ctx: Any, line: int) -> tuple[Any, ...]:
 
 def test_capitalised_words_inside_titles_are_names_not_typos() -> None:
     text = PAGE.replace("* B paper \\[", "* Tung: Fast Tung Serving \\[").replace(
-        "  * MIT\n", "  * MIT\n  * a modle of it\n")
+        "  * MIT\n", "  * MIT\n  * a mistery of it\n")
     found = [(f.line, f.column, f.fix.value) for f in lint(text, "sosp-2024.md")
              if f.rule == "NK501"]
     assert found == [(18, 3, "none"), (20, 7, "unsafe")]  # the title's first word: no fix
