@@ -59,6 +59,7 @@ def _meta(meta: Meta) -> Data:
         else:
             data["acceptance_rate"] = _rate(meta.acceptance_rate[0])
     _put(data, "raw", [r.text for r in meta.raw])
+    _put(data, "verbatim", meta.verbatim)
     return data
 
 
@@ -157,6 +158,7 @@ def _to_meta(data: Data) -> Meta:
     elif rate is not None:
         meta.acceptance_rate = [_to_rate(rate)]
     meta.raw = [Raw(t) for t in data.get("raw", [])]
+    meta.verbatim = data.get("verbatim")
     return meta
 
 

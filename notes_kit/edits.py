@@ -48,10 +48,14 @@ def span(starts: Sequence[int], length: int, edit: Edit) -> tuple[int, int]:
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """Ranges overlap when they share a character, or an insertion falls inside the other
-    (or at the same point as another insertion: their order would be a guess)."""
+    """Ranges overlap when they share a character; an insertion overlaps a range it falls
+    in or touches, and another insertion at the same point: the order of such edits would
+    be a guess, so they wait for separate passes."""
     if a[0] == a[1] and b[0] == b[1]:
         return a[0] == b[0]
+    if a[0] == a[1] or b[0] == b[1]:
+        point, other = (a[0], b) if a[0] == a[1] else (b[0], a)
+        return other[0] <= point <= other[1]
     return a[0] < b[1] and b[0] < a[1]
 
 

@@ -67,7 +67,10 @@ def lint_context(text: str, path: str = "<string>",
     selected = [f for f in found if config.enabled(f.rule, path)]
     kept = apply(selected, suppressions, active=lambda rule_id: rule_id in ran)
     kept.extend(malformed)
-    return sorted(f for f in kept if config.enabled(f.rule, path)), ctx
+    reported = sorted(f for f in kept if config.enabled(f.rule, path))
+    ctx.withheld = sum(f.fix is FixKind.SAFE for f in found) - \
+        sum(f.fix is FixKind.SAFE for f in reported)  # safe fixes deselected or suppressed
+    return reported, ctx
 
 
 def _run_rules(ctx: Context) -> tuple[list[Finding], set[str]]:
@@ -128,11 +131,11 @@ def layout_findings(ctx: Context, findings: list[Finding]) -> list[Finding]:
 
 
 def covered_lines(findings: list[Finding]) -> set[int]:
-    """The lines a fixable finding speaks for: its own and every line its edits span (a
+    """The lines a safe fix speaks for: its finding's own and every line its edits span (a
     move spans from where a block is to where it goes)."""
     covered: set[int] = set()
     for finding in findings:
-        if not finding.fixable:
+        if finding.fix is not FixKind.SAFE:  # rendering never applies an unsafe fix
             continue
         first = min([finding.line, *(e.line for e in finding.edits)])
         last = max([finding.end[0], *(e.end_line for e in finding.edits)])
@@ -190,8 +193,13 @@ def fix(text: str, path: str = "<string>", config: Config | None = None, *,
         new = apply_edits(current, [edit for f in chosen for edit in f.edits])
         if new == current:
             break
-        _guard(current, new, [f for f in chosen if f.fix is FixKind.UNSAFE], path,
-               ctx.parsed.page if ctx.parsed is not None else None)
+        page = ctx.parsed.page if ctx.parsed is not None else None
+        try:
+            _guard(current, new, [f for f in chosen if f.fix is FixKind.UNSAFE], path, page)
+        except FixRefused:
+            chosen, new = _recover(current, chosen, path, ctx)
+            if new == current:
+                break
         lines = current.split("\n")
         described.extend(describe(f, lines) for f in chosen)
         applied.extend(chosen)
@@ -211,6 +219,43 @@ def describe(finding: Finding, lines: list[str]) -> str:
                 and len(before) + len(edit.text) <= 60:  # longer ones read better as a message
             return f"'{before}' -> '{edit.text}'"
     return finding.message
+
+
+def _recover(current: str, chosen: list[Finding], path: str, ctx: Context
+             ) -> tuple[list[Finding], str]:
+    """A pass whose edits together would change the page's content: keep the findings whose
+    edits hold the content on their own. When one does not (an edit too local for what
+    rendering moves) and no safe fix is withheld from this run, the page re-rendered from
+    the model is what every safe fix gives: that is the pass. Else the rest waits."""
+    from notes_kit.edits import apply_edits
+
+    good = []
+    for finding in chosen:
+        try:
+            _guard(current, apply_edits(current, list(finding.edits)),
+                   [finding] if finding.fix is FixKind.UNSAFE else [], path,
+                   ctx.parsed.page if ctx.parsed is not None and
+                   finding.fix is not FixKind.UNSAFE else None)
+            good.append(finding)
+        except FixRefused:
+            continue
+    if len(good) < len(chosen) and not ctx.withheld and ctx.parsed is not None \
+            and all(f.fix is FixKind.SAFE for f in chosen):
+        from notes_kit.render import render_page
+
+        canonical = render_page(ctx.parsed.page, ctx.config.link_style)
+        _guard(current, canonical, [], path, ctx.parsed.page)
+        return chosen, canonical
+    if not good:
+        return [], current
+    new = apply_edits(current, [edit for f in good for edit in f.edits])
+    unsafe = [f for f in good if f.fix is FixKind.UNSAFE]
+    try:
+        _guard(current, new, unsafe, path, None if unsafe or ctx.parsed is None
+               else ctx.parsed.page)
+    except FixRefused:  # each holds on its own, not together: one now, the rest next pass
+        return good[:1], apply_edits(current, list(good[0].edits))
+    return good, new
 
 
 def _guard(before: str, after: str, unsafe: list[Finding], path: str, page: Any) -> None:

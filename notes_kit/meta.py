@@ -63,13 +63,15 @@ class MetaReader:
         self.subheads: list[int] = []  # lines of the subsection headings
         self.moves: list[tuple[int, int, str]] = []  # (rank, line, what) read out of order
         self.list_heading = False  # a `### Paper List` heading exists or an edit writes one
+        self.rate_heading = False  # a `### Acceptance Rate` heading exists
+        self.top = 0  # the last line of the full name and homepage (rendered first)
 
     def read(self, body: list[Block]) -> tuple[int, bool] | None:
         """Fill self.meta; return (index, explicit) where Papers content starts, if it does."""
         self.subheads = [b.line for b in body if b.kind == "heading" and b.level == 3]
-        self.list_heading = any(b.kind == "heading" and b.level == 3 and
-                                SUBSECTIONS.get(b.text.strip().lower()) == "paper list"
-                                for b in body)
+        named = {SUBSECTIONS.get(b.text.strip().lower()) for b in body
+                 if b.kind == "heading" and b.level == 3}
+        self.list_heading, self.rate_heading = "paper list" in named, "acceptance rate" in named
         try:
             return self._read(body)
         finally:
@@ -153,11 +155,8 @@ class MetaReader:
         self.meta.raw.sort(key=lambda raw: raw.line)
         self.meta.rate_as_list = self.meta.rates_listed()
         for kept in sorted(self.kept, key=lambda k: k.block.line):
-            block = kept.block
-            if self.placed > block.end:
-                self._move_down(kept, self.placed)
-            elif kept.report:
-                self.b.report("NK105", block.line, 1, f"{kept.why} (kept as written)",
+            if not self._move(kept) and kept.report:
+                self.b.report("NK105", kept.block.line, 1, f"{kept.why} (kept as written)",
                               severity=Severity.WARNING)
         for rank, line, what in self.moves:
             later = [n for r, n in self.starts.items() if r > rank and n < line]
@@ -167,12 +166,29 @@ class MetaReader:
                           "Paper List, Acceptance Rate in this order", FixKind.SAFE,
                           edits=edits)
 
-    def _move_down(self, kept: _Kept, after: int) -> None:
+    def _move(self, kept: _Kept) -> bool:
+        """Kept content is rendered after the full name and homepage, before the Paper List
+        and Acceptance Rate (a heading follows it, so it never merges into their lists);
+        on a page with neither, at the end of Meta Info. Content elsewhere moves there."""
         block = kept.block
         why = kept.why or "content kept as written"
-        edits = move_after(self.b.lines, block.line, block.end, after)
-        self.b.report("NK105", block.line, 1, f"{why}: it moves to the end of Meta Info",
+        lines = self.b.lines
+        if not (self.meta.full_name or self.meta.homepage):
+            if self.placed <= block.end:
+                return False
+            edits, where = move_after(lines, block.line, block.end, self.placed), "to the end"
+        elif self.top > block.end:
+            edits, where = move_after(lines, block.line, block.end, self.top), "below the homepage"
+        else:
+            filled = {2: bool(self.meta.paper_lists), 3: bool(self.meta.acceptance_rate)}
+            above = [n for rank, n in self.starts.items() if filled.get(rank) and n < block.line]
+            if not above:
+                return False
+            edits = move_before(lines, block.line, block.end, min(above))
+            where = "above the Paper List and Acceptance Rate"
+        self.b.report("NK105", block.line, 1, f"{why}: it moves {where} of Meta Info",
                       FixKind.SAFE, Severity.WARNING, edits=edits)
+        return True
 
     # --- paragraphs: `Homepage: <url>`, inline paper lists and rates, the full name ---------
 
@@ -196,7 +212,8 @@ class MetaReader:
         if label.lower() == "homepage":  # a second or broken one: NK201 reports it
             self._keep(Block("paragraph", line, line), "", report=False)
             return True
-        if label.lower() == RATE_LABEL and read_rate(rest) and not self.meta.acceptance_rate:
+        if label.lower() == RATE_LABEL and read_rate(rest) and not self.meta.acceptance_rate \
+                and not self.rate_heading:
             return self._inline_rate(rest, line, where)
         if label and bare_url(rest) and not label.lower().startswith("homepage"):
             return self._inline_list(label, rest, line, where)
@@ -213,6 +230,7 @@ class MetaReader:
                 and self.sub is None and "<" not in text and "](" not in text:
             self.meta.full_name = text
             self._place(line)
+            self.top = max(self.top, line)
             return True
         return False
 
@@ -220,6 +238,7 @@ class MetaReader:
         url, style = bare_url(rest) or ("", "")
         self.meta.homepage, self.meta.homepage_line = url, line + self.b.offset
         self._order(1, line, "'Homepage:'")
+        self.top = max(self.top, line)
         self._style(style, line, where, url, rest)
         return True
 

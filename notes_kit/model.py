@@ -149,6 +149,7 @@ class Meta:
     acceptance_rate: list[Rate] = field(default_factory=list)
     rate_as_list: bool = False
     raw: list[Raw] = field(default_factory=list)
+    verbatim: str | None = None  # the section as written, when it cannot be re-rendered
     line: int = _pos()
     column: int = _pos()
     homepage_line: int = _pos()

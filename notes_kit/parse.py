@@ -16,7 +16,7 @@ from notes_kit.edits import insert_before, move_before, replace_span, shifted
 from notes_kit.findings import Edit, Finding, FixKind, InputError, Severity
 from notes_kit.inline import clean
 from notes_kit.meta import MetaReader
-from notes_kit.model import Acronym, Group, Note, NoteItem, Page, Raw, Section, Topic
+from notes_kit.model import Acronym, Group, Meta, Note, NoteItem, Page, Raw, Section, Topic
 from notes_kit.papers import PaperReader, is_paper_item
 
 # `SOSP 2024`, or with the full name in parentheses: `CAIS 2026 (ACM Conference on ...)`
@@ -56,8 +56,9 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
     return text[:cut], text[cut:]
 
 
-def parse_page(text: str, path: str = "<string>") -> Parsed:
-    """Parse a normalised page (LF line ends) into the model."""
+def parse_page(text: str, path: str = "<string>", *, check_meta: bool = True) -> Parsed:
+    """Parse a normalised page (LF line ends) into the model. `check_meta`: make sure Meta
+    Info content kept verbatim reads back the same once rendered (see _Builder._meta)."""
     front, body = split_front_matter(text)
     offset = front.count("\n") if front else 0
     lines = body.split("\n")
@@ -78,9 +79,18 @@ def parse_page(text: str, path: str = "<string>") -> Parsed:
     except RecursionError:
         raise InputError(path, "nesting too deep to parse") from None
     builder = _Builder(path, lines, offset, tabbed, front)
+    builder.check_meta = check_meta
     page = builder.build(blocks)
     page.front_matter = front
     return Parsed(page, lines, sorted(builder.findings), offset)
+
+
+def _stable(meta: Meta) -> bool:
+    """Whether Meta Info rendered in canonical order reads back as the same values."""
+    from notes_kit.render import render_page
+
+    again = parse_page(render_page(Page("X", 2000, meta=meta)), check_meta=False).page
+    return again.meta == meta and not again.sections and not again.preamble
 
 
 def conference_title(blocks: list[Block]) -> tuple[Block, str, int, str | None] | None:
@@ -138,6 +148,7 @@ class _Builder:
         self.offset = offset
         self.tabbed = tabbed or set()  # lines read with their indentation tabs expanded
         self.front = front
+        self.check_meta = True
         self.findings: list[Finding] = []
 
     def report(self, rule: str, line: int, column: int, message: str,
@@ -303,8 +314,11 @@ class _Builder:
     def _meta(self, page: Page, heading: Block | None, body: list[Block]) -> None:
         reader = MetaReader(self, self._meta_end(heading, body) if heading else
                             (body[-1].end if body else 1))
+        mark = len(self.findings)
         topics_at = reader.read(body)
         meta = reader.meta
+        if meta.raw and self.check_meta and not _stable(meta):
+            self._verbatim(meta, body[: topics_at[0]] if topics_at else body, mark)
         if heading is not None:
             meta.line, meta.column = heading.line + self.offset, heading.column
         if page.meta is not None:
@@ -329,6 +343,20 @@ class _Builder:
                             "'## Papers' heading; insert it", FixKind.SAFE,
                             edits=(insert_before(first.line, "## Papers\n\n"),))
             self._papers(section, rest)
+
+    def _verbatim(self, meta: Meta, body: list[Block], mark: int) -> None:
+        """Meta Info whose kept content would read differently once rendered in canonical
+        order (a bullet running into a list, a line read as a rate) is written back as it
+        stands; its fields still say what it holds, and none of its findings has a fix."""
+        from dataclasses import replace
+
+        meta.verbatim = "\n\n".join(self.raw(b).text for b in body if b.kind != "blank")
+        self.findings[mark:] = [replace(f, fix=FixKind.NONE, edits=())
+                                for f in self.findings[mark:]]
+        first = next((b.line for b in body if b.kind != "blank"), 1)
+        self.report("NK105", first, 1, "Meta Info holds content notes-kit cannot write back "
+                    "in the canonical order: the section is kept as written",
+                    severity=Severity.WARNING)
 
     def _papers(self, section: Section, body: list[Block]) -> None:
         topic: Topic | None = None

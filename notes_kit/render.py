@@ -50,10 +50,15 @@ def render_page(page: Page, link_style: str = "autolink") -> str:
 
 def _meta(meta: Meta, style: str) -> list[list[str]]:
     chunks: list[list[str]] = [["## Meta Info"]]
+    if meta.verbatim is not None:
+        return chunks + ([[meta.verbatim]] if meta.verbatim else [])
     if meta.full_name:
         chunks.append([meta.full_name])
     if meta.homepage:
         chunks.append([f"Homepage: {bare_link(meta.homepage, style)}"])
+    first = bool(meta.full_name or meta.homepage)  # else kept content would read as either
+    if first:  # a heading follows: it never runs into the lists below
+        chunks.extend([raw.text] for raw in meta.raw)
     if meta.paper_lists:
         chunks.append(["### Paper List"])
         chunks.append([f"* {p.label}: {bare_link(p.url, style)}" if p.label
@@ -64,7 +69,8 @@ def _meta(meta: Meta, style: str) -> list[list[str]]:
             chunks.append(_rates(meta.acceptance_rate, 0))
         else:
             chunks.append([format_rate(meta.acceptance_rate[0])])
-    chunks.extend([raw.text] for raw in meta.raw)
+    if not first:
+        chunks.extend([raw.text] for raw in meta.raw)
     return chunks
 
 

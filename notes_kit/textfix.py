@@ -70,7 +70,7 @@ def fix_lines(text: str) -> str:
         if not line and out and not out[-1] and index - 1 not in code:
             continue
         out.append(line)
-    while out and not out[-1]:
+    while out and not out[-1].strip():  # an unclosed fence's blank tail goes too
         out.pop()
     while out and not out[0]:
         out.pop(0)

@@ -292,30 +292,53 @@ def test_sarif_fixes_validate_and_rules_link_their_docs(tmp_path: Path) -> None:
     assert all(rule["helpUri"].startswith("https://") for rule in rules)
 
 
-def test_the_guard_refuses_a_fix_that_changes_content(monkeypatch: pytest.MonkeyPatch,
-                                                      tmp_path: Path) -> None:
-    """A rule whose edit would delete a paper (a bug) makes fix refuse: exit 2, file named,
-    nothing written."""
-    from dataclasses import replace
+def test_a_fix_that_would_change_content_is_not_applied(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rule whose edit would delete a paper's affiliation (a bug): fix applies the findings
+    whose edits hold the page's content, and the page keeps the affiliation."""
+    monkeypatch.setitem(registry().RULES, "NK302", _deleting(18))
+    text = PAGE.replace("<!-- notes-kit: disable-next-line NK301 -->\n", "")
+    fixed = fix(text, "sosp-2024.md").text
+    assert "* B paper \\[[arXiv](https://arxiv.org/abs/2401.00001)]\n  * MIT\n" in fixed
 
-    from notes_kit.rules import registry
 
-    registry.all_rules()
-    rule = registry.RULES["NK302"]
+def test_the_guard_refuses_when_nothing_holds_the_content(monkeypatch: pytest.MonkeyPatch,
+                                                         tmp_path: Path) -> None:
+    """When even the canonical rendering would not hold the content (a renderer bug), fix
+    refuses: exit 2, the file named, nothing written."""
+    import notes_kit.render
 
-    def bad_check(ctx: Any) -> Any:
-        for finding in rule.check(ctx):  # type: ignore[misc]
-            yield replace(finding, edits=(*finding.edits, *_delete_line(ctx, 18)))
-
-    monkeypatch.setitem(registry.RULES, "NK302", rule._replace(check=bad_check))
+    monkeypatch.setitem(registry().RULES, "NK302", _deleting(18))
+    real = notes_kit.render.render_page
+    monkeypatch.setattr(notes_kit.render, "render_page",
+                        lambda page, style="autolink": real(page, style).replace("  * MIT\n", ""))
     text = PAGE.replace("<!-- notes-kit: disable-next-line NK301 -->\n", "")
     with pytest.raises(FixRefused):
         fix(text, "sosp-2024.md")
     path = tmp_path / "sosp-2024.md"
     path.write_text(text, encoding="utf-8")
-    code, out, err = nk("fix", "--no-cache", path)
+    code, out, err = nk("fix", "--no-cache", "--jobs", "1", path)
     assert code == 2 and f"{path}: fix refused" in err
     assert path.read_text(encoding="utf-8") == text
+
+
+def registry() -> Any:
+    from notes_kit.rules import registry
+
+    registry.all_rules()
+    return registry
+
+
+def _deleting(line: int) -> Any:
+    """NK302 whose findings also delete `line`."""
+    from dataclasses import replace
+
+    rule = registry().RULES["NK302"]
+
+    def check(ctx: Any) -> Any:
+        for finding in rule.check(ctx):
+            yield replace(finding, edits=(*finding.edits, *_delete_line(ctx, line)))
+
+    return rule._replace(check=check)
 
 
 def _delete_line(ctx: Any, line: int) -> tuple[Any, ...]:

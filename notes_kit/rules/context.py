@@ -27,6 +27,7 @@ class Context:
     parsed: Parsed | None = None
     kind: str = "markdown"  # or "yaml"
     yaml_data: Any = None
+    withheld: int = 0  # safe fixes the run does not apply (deselected or suppressed)
 
     @cached_property
     def lines(self) -> list[str]:

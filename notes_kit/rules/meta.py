@@ -28,10 +28,10 @@ def check_link_style(ctx: Context) -> Iterator[Finding]:
                                                for e in finding.edits))
         elif not finding.suggestions[0].startswith("<"):
             yield finding
-    if not inline:
-        return
     assert ctx.parsed is not None
     meta = ctx.parsed.page.meta
+    if not inline or (meta is not None and meta.verbatim is not None):
+        return
     lines = [meta.homepage_line, *(p.line for p in meta.paper_lists)] if meta else []
     for number in sorted(set(lines)):
         row = ctx.lines[number - 1] if 0 < number <= len(ctx.lines) else ""

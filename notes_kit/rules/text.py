@@ -160,8 +160,9 @@ def _content_html(ctx: Context, number: int, line: str) -> Iterator[Finding]:
 def check_whitespace(ctx: Context) -> Iterator[Finding]:
     lines = ctx.lines
     kept = ctx.code | {i for i, kind in enumerate(ctx.kinds) if kind == FRONT}  # verbatim
-    found, dropped = _layout(ctx, [line if i in kept else fix_line(line)
-                                   for i, line in enumerate(lines)], kept)
+    rows = [(line if line.strip() else "") if i in kept else fix_line(line)
+            for i, line in enumerate(lines)]  # an unclosed fence's blank tail is the end
+    found, dropped = _layout(ctx, rows, kept)
     yield from found
     for index, line in enumerate(lines):
         if index in kept or index in dropped:

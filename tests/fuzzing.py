@@ -1,0 +1,97 @@
+"""A seeded mutation fuzzer over real pages: random line insertions, deletions, swaps and
+inserted Markdown fragments. Each mutated page must be refused cleanly (InputError) or
+keep the laws: lint raises nothing, `to-md(to-yaml(P)) == fix(P)`, `fix(fix(P)) == fix(P)`.
+
+Used by tests/test_fuzz.py (a few hundred cases) and by benchmarks/fuzz.py (thousands).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from notes_kit.findings import InputError
+
+FRAGMENTS = (
+    "* ", "*", "  * ", "    * nested note", "\t* tabbed", "1. numbered", "17. **Session**",
+    "### Topic", "## Papers", "## Meta Info", "## Acronyms", "# SOSP 2024", "#", "---",
+    "```", "~~~", "    code", "> quote", "| a | b |", "|---|---|", "<div>", "</div>",
+    "<figure><img src=x></figure>", "<!-- notes-kit: disable NK301 -->",
+    "<!-- notes-kit: disable-next-line NK503 -->", "<!-- notes-kit: enable NK301 -->",
+    "<!-- notes-kit: disable -->", "Homepage: <https://a.org/>", "Homepage: x",
+    "Paper list: [https://a.org/p](https://a.org/p)", "Acceptance rate: 12.70% (65 / 510)",
+    "### Acceptance Rate", "### Paper List", "17.3% (= 43 / 248)", "* Spring: 10% (= 1 / 10)",
+    "~16% (= 74 / 460 (approx.))", "* Title [[Paper](https://a.org/x)], [Code](u)]",
+    "* Title \\[[Arxiv](https://arxiv.org/pdf/2401.00001.pdf)]", "  * Peking University, MIT",
+    "  * Authors: A Person and B Person", "  * **Best Paper Award**", "text&#x20;",
+    "trailing   ", "", "", "[x](y)", "<https://a.org/>", "$$E^3$$", "`code`", "\\",
+    "* [Title](https://a.org/t) · [PDF](https://a.org/t.pdf)", "&amp; &#1234; &bogus;",
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One mutated page: where it came from and what was done to it."""
+
+    source: str
+    seed: int
+    steps: tuple[str, ...]
+    text: str
+
+
+def mutate(text: str, rng: random.Random, count: int) -> tuple[str, tuple[str, ...]]:
+    lines = text.split("\n")
+    steps = []
+    for _ in range(count):
+        kind = rng.choice(("insert", "delete", "swap", "fragment", "fragment", "duplicate"))
+        at = rng.randrange(len(lines) + 1)
+        if kind == "delete" and len(lines) > 1:
+            del lines[min(at, len(lines) - 1)]
+        elif kind == "swap" and len(lines) > 1:
+            other = rng.randrange(len(lines))
+            at = min(at, len(lines) - 1)
+            lines[at], lines[other] = lines[other], lines[at]
+        elif kind == "duplicate" and lines:
+            lines.insert(at, lines[rng.randrange(len(lines))])
+        elif kind == "insert" and lines:
+            lines.insert(at, rng.choice(lines) + rng.choice(("", " ", "\t", "  * x")))
+        else:
+            lines.insert(at, rng.choice(FRAGMENTS))
+        steps.append(f"{kind}@{at}")
+    return "\n".join(lines), tuple(steps)
+
+
+def cases(pages: list[tuple[str, str]], seed: int, count: int) -> Iterator[Case]:
+    for number in range(count):
+        rng = random.Random(seed * 1_000_003 + number)
+        source, text = pages[rng.randrange(len(pages))]
+        mutated, steps = mutate(text, rng, rng.randint(1, 6))
+        yield Case(source, seed * 1_000_003 + number, steps, mutated)
+
+
+def check(text: str, path: str) -> str | None:
+    """None when the laws hold for `text` (or it is refused cleanly); else what broke."""
+    from notes_kit.api import to_yaml, yaml_to_markdown
+    from notes_kit.engine import fix, lint_context
+
+    try:
+        withheld = lint_context(text, path)[1].withheld  # safe fixes suppressed inline
+    except InputError:
+        return None
+    try:
+        fixed = fix(text, path).text
+        again = fix(fixed, path).text
+    except InputError as exc:
+        return f"fix refused: {exc}"
+    if again != fixed:
+        return "fix is not idempotent"
+    try:
+        yaml_text = to_yaml(text, path)
+    except InputError:
+        return None  # not a conference page, or refused: fix alone is checked
+    if withheld:
+        return None  # the round-trip law is for pages where every safe fix applies
+    if yaml_to_markdown(yaml_text) != fixed:
+        return "to-md(to-yaml(P)) != fix(P)"
+    return None
