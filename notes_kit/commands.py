@@ -160,6 +160,11 @@ def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     result = run_lint(args.paths, config, fix=do_fix or args.diff, write=not args.diff,
                       unsafe=args.unsafe_fixes, jobs=args.jobs, use_cache=not args.no_cache,
                       changed_since=args.changed_since)
+    if getattr(args, "check_links", False):  # online, opt-in: notes_kit.links
+        from notes_kit.links.command import lint_hook
+
+        if lint_hook(args, config, result, err):
+            return 2
     for message in result.errors:
         print(f"notes-kit: {message}", file=err)
     for line in result.change_lines:

@@ -22,7 +22,7 @@ PREFIX_HINT = "expected NK and up to 3 digits"
 LINK_STYLES = ("autolink", "inline")
 KEYS = tuple(
     "select ignore per-file-ignores link-style allow-words"
-    " extra-terms extra-affiliations extra-venues strict".split()
+    " extra-terms extra-affiliations extra-venues strict links".split()
 )
 
 
@@ -39,6 +39,7 @@ class Config:
     extra_affiliations: tuple[str, ...] = ()
     extra_venues: tuple[str, ...] = ()
     strict: bool = False
+    links: tuple[tuple[str, Any], ...] = ()  # the `[links]` table (notes_kit.links.settings)
     root: str | None = None
     source: str | None = None
 
@@ -250,6 +251,10 @@ def _convert(key: str, value: object, src: _Source) -> object:
         return value
     if key == "per-file-ignores":
         return _per_file(value, src)
+    if key == "links":  # the link checker's table; stdlib only, read when present
+        from notes_kit.links.settings import check_table
+
+        return check_table(value, src.error)
     items = _strings(key, value, src, key)
     if key in ("select", "ignore"):
         return _prefixes(items, src, key)

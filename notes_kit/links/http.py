@@ -1,0 +1,315 @@
+"""The HTTP side of the link check: httpx, asynchronous, polite. The only module that
+imports httpx; only `notes-kit links` and `lint --check-links` import it.
+
+Politeness: at most `concurrency` requests in flight, at most `per_host` to one host:port,
+starts to one host at least `delay` apart. HEAD first; GET when HEAD is refused (any status
+from 400 on but 429 and 503), reading at most `prefix_bytes` of the body. Redirects are
+followed here, hop by hop (each hop waits for its own host), up to `max_redirects`, and only
+to http(s). Timeouts, refused connections, 429 and 5xx are retried `retries` times with a
+doubling wait, or the wait that Retry-After asks for when it is at most `max_wait`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import socket
+import ssl
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from notes_kit.links import outcome as kinds
+from notes_kit.links.outcome import Outcome
+from notes_kit.links.settings import LinkSettings
+from notes_kit.links.specs import Spec
+
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+PERMANENT = frozenset({301, 308})
+_NO_FALLBACK = frozenset({429, 503})  # "come back later": a GET now would not help
+_RETRIED = frozenset({kinds.REFUSED, kinds.TIMEOUT, kinds.CONNECTION, kinds.NO_NETWORK})
+
+
+class Answer(NamedTuple):
+    status: int
+    reason: str
+    location: str | None
+    retry_after: str | None
+
+
+class _Gate:
+    """One host's share: a semaphore, and request starts spaced `delay` apart."""
+
+    def __init__(self, limit: int, delay: float) -> None:
+        self.slots = asyncio.Semaphore(limit)
+        self.delay = delay
+        self.next_start = 0.0
+
+    async def __aenter__(self) -> None:
+        await self.slots.acquire()
+        now = asyncio.get_running_loop().time()
+        start = max(now, self.next_start)
+        self.next_start = start + self.delay
+        if start > now:
+            await asyncio.sleep(start - now)
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.slots.release()
+
+
+def host_key(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return url
+    return f"{(parts.hostname or '').lower()}:{port}"
+
+
+class Checker:
+    """One client and its limits for a whole run."""
+
+    def __init__(self, settings: LinkSettings,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        from importlib.util import find_spec
+
+        self.settings = settings
+        self.slots = asyncio.Semaphore(settings.concurrency)
+        self.gates: dict[str, _Gate] = {}
+        self.head_refused: set[str] = set()  # hosts that answered HEAD with 405/501
+        self.requests = 0
+        self.client = httpx.AsyncClient(
+            http2=find_spec("h2") is not None, transport=transport,
+            timeout=httpx.Timeout(settings.timeout), follow_redirects=False,
+            limits=httpx.Limits(max_connections=settings.concurrency,
+                                max_keepalive_connections=settings.concurrency),
+            headers={"User-Agent": settings.agent(), "Accept": "*/*"},
+            trust_env=settings.trust_env)
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+    async def check(self, spec: Spec) -> Outcome:
+        """Follow the URL's redirects to a final answer (DOIs: one GET of the handle API)."""
+        method = "GET" if spec.kind == "doi" else "HEAD"
+        url, seen, hops, moved, permanent = spec.url, {spec.url}, 0, None, True
+        tally = [0]  # requests made for this spec
+        while True:
+            got = await self._answer(url, method, tally)
+            if isinstance(got, Outcome):
+                return _with(got, moved, url, tally[0])
+            if got.status not in REDIRECTS or got.location is None:
+                return _with(Outcome(got.status, None, _status_text(got)), moved, url, tally[0])
+            target = urljoin(url, got.location.strip())
+            problem = self._bad_hop(target, seen, hops)
+            if problem is not None:
+                error, detail = problem
+                return _with(Outcome(got.status, error, detail), moved, url, tally[0])
+            permanent = permanent and got.status in PERMANENT
+            moved = target if permanent else moved
+            url, hops = target, hops + 1
+            seen.add(target)
+
+    def _bad_hop(self, target: str, seen: set[str], hops: int) -> tuple[str, str] | None:
+        if urlsplit(target).scheme.lower() not in ("http", "https"):
+            return kinds.BAD_REDIRECT, f"redirects to a non-http(s) URL: {target[:100]}"
+        if target in seen:
+            return kinds.LOOP, f"redirect loop (back to {target[:100]})"
+        if hops >= self.settings.max_redirects:
+            return kinds.TOO_MANY, f"more than {self.settings.max_redirects} redirects"
+        return None
+
+    async def reachable(self, url: str) -> Outcome | None:
+        """None when the server answers anything at all; the last failure otherwise (after
+        the retries a connection failure gets)."""
+        for attempt in range(self.settings.retries + 1):
+            got = await self._request(url, "HEAD", [0])
+            if not isinstance(got, Outcome):
+                return None
+            if got.error not in _RETRIED or attempt == self.settings.retries:
+                return got
+            await asyncio.sleep(self.settings.backoff * 2**attempt)
+        return None  # pragma: no cover - the loop always returns
+
+    async def _answer(self, url: str, method: str, tally: list[int]) -> Answer | Outcome:
+        """One answer for one URL, after the retries a failure calls for."""
+        s = self.settings
+        for attempt in range(s.retries + 1):
+            got = await self._exchange(url, method, tally)
+            wait = s.backoff * 2**attempt
+            if isinstance(got, Outcome):
+                if got.error not in _RETRIED or attempt == s.retries:
+                    return got
+            elif got.status == 429 or got.status >= 500:
+                if attempt == s.retries:
+                    return got
+                asked = retry_after(got.retry_after)
+                if asked is not None and asked > s.max_wait:
+                    return Outcome(got.status, kinds.RATE_LIMITED, f"{_status_text(got)}, "
+                                   f"asked to retry after {asked:.0f} s")
+                wait = wait if asked is None else asked
+            else:
+                return got
+            await asyncio.sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover - the loop always returns
+
+    async def _exchange(self, url: str, method: str, tally: list[int]) -> Answer | Outcome:
+        """HEAD, then GET when the server refuses HEAD (or answers it with an error)."""
+        host = host_key(url)
+        if method == "HEAD" and host not in self.head_refused:
+            got = await self._request(url, "HEAD", tally)
+            if isinstance(got, Outcome) or got.status < 400 or got.status in _NO_FALLBACK:
+                return got
+            if got.status in (405, 501):
+                self.head_refused.add(host)
+        return await self._request(url, "GET", tally)
+
+    async def _request(self, url: str, method: str, tally: list[int]) -> Answer | Outcome:
+        gate = self.gates.get(host_key(url))
+        if gate is None:
+            gate = self.gates[host_key(url)] = _Gate(self.settings.per_host, self.settings.delay)
+        async with gate, self.slots:
+            self.requests += 1
+            tally[0] += 1
+            try:  # httpx times each read; a server that drips bytes is cut off here
+                return await asyncio.wait_for(self._send(url, method), 2 * self.settings.timeout)
+            except asyncio.TimeoutError:
+                return Outcome(error=kinds.TIMEOUT, detail="timed out")
+            except httpx.InvalidURL as exc:
+                return Outcome(error=kinds.BAD_REDIRECT, detail=f"not a valid URL ({exc})")
+            except (httpx.HTTPError, OSError, ssl.SSLError) as exc:
+                error, detail = classify(exc)
+                return Outcome(error=error, detail=detail)
+
+    async def _send(self, url: str, method: str) -> Answer:
+        response = await self.client.send(self.client.build_request(method, url), stream=True)
+        try:
+            if method == "GET":  # a small prefix at most: the answer is in the status
+                read = 0
+                async for chunk in response.aiter_raw():
+                    read += len(chunk)
+                    if read >= self.settings.prefix_bytes:
+                        break
+            return Answer(response.status_code, response.reason_phrase,
+                          response.headers.get("location"), response.headers.get("retry-after"))
+        finally:
+            await response.aclose()
+
+
+def _with(got: Outcome, moved: str | None, final: str, requests: int) -> Outcome:
+    return Outcome(got.status, got.error, got.detail, moved, final, requests)
+
+
+def _status_text(answer: Answer) -> str:
+    from http import HTTPStatus
+
+    try:
+        reason = HTTPStatus(answer.status).phrase
+    except ValueError:
+        reason = answer.reason
+    return f"HTTP {answer.status} {reason}".rstrip()
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds a Retry-After header asks for (a number or an HTTP date); None if unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    import time
+
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    stack, seen = [exc], set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        yield item
+        stack.extend(getattr(item, "exceptions", ()) or ())
+        stack.extend(e for e in (item.__cause__, item.__context__) if e is not None)
+
+
+_NO_HOST = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
+_TEXTS = (("name or service not known", kinds.NO_SUCH_HOST),
+          ("nodename nor servname", kinds.NO_SUCH_HOST),
+          ("temporary failure in name resolution", kinds.NO_NETWORK),
+          ("network is unreachable", kinds.NO_NETWORK),
+          ("connection refused", kinds.REFUSED), ("certificate", kinds.TLS))
+
+
+def classify(exc: BaseException) -> tuple[str, str]:
+    """(error kind, reason) of a failed request, from the OS errors underneath httpx's."""
+    for cause in _causes(exc):
+        if isinstance(cause, socket.gaierror):
+            if cause.errno in _NO_HOST:
+                return kinds.NO_SUCH_HOST, "no such host"
+            return kinds.NO_NETWORK, f"name lookup failed ({cause.strerror or cause})"
+        if isinstance(cause, ssl.SSLError):
+            return kinds.TLS, f"TLS error ({getattr(cause, 'reason', None) or cause})"
+        if isinstance(cause, (httpx.TimeoutException, TimeoutError)):
+            return kinds.TIMEOUT, "timed out"
+        number = getattr(cause, "errno", None) if isinstance(cause, OSError) else None
+        if number == errno.ECONNREFUSED:
+            return kinds.REFUSED, "connection refused"
+        if number in (errno.ENETUNREACH, errno.ENETDOWN):
+            return kinds.NO_NETWORK, "network is unreachable"
+    text = " ".join(str(c) for c in _causes(exc)).lower()
+    for needle, kind in _TEXTS:
+        if needle in text:
+            return kind, needle
+    return kinds.CONNECTION, f"connection failed ({str(exc)[:120] or type(exc).__name__})"
+
+
+def interleave(specs: Iterable[Spec]) -> list[Spec]:
+    """Round-robin over hosts, so the first requests do not all queue for one host."""
+    by_host: dict[str, list[Spec]] = defaultdict(list)
+    for spec in specs:
+        by_host[host_key(spec.url)].append(spec)
+    queues = list(by_host.values())
+    out: list[Spec] = []
+    for index in range(max((len(q) for q in queues), default=0)):
+        out.extend(q[index] for q in queues if index < len(q))
+    return out
+
+
+OnResult = Callable[[Spec, Outcome], None]
+
+
+async def check_all(specs: Iterable[Spec], settings: LinkSettings, *,
+                    transport: httpx.AsyncBaseTransport | None = None,
+                    on_result: OnResult | None = None) -> tuple[dict[Spec, Outcome], str | None]:
+    """Every spec's outcome, or ({}, why) when the probe says there is no network at all."""
+    checker = Checker(settings, transport)
+    try:
+        failures = [await checker.reachable(url) for url in settings.probe]
+        if settings.probe and all(f is not None for f in failures):
+            first = failures[0]
+            assert first is not None
+            return {}, f"no network: {settings.probe[0]} cannot be reached ({first.detail})"
+        results: dict[Spec, Outcome] = {}
+
+        async def one(spec: Spec) -> None:
+            results[spec] = found = await checker.check(spec)
+            if on_result is not None:
+                on_result(spec, found)
+
+        await asyncio.gather(*(one(spec) for spec in interleave(specs)))
+        return results, None
+    finally:
+        await checker.close()
