@@ -19,7 +19,8 @@ from links_server import (
 
 from notes_kit.findings import FixKind
 from notes_kit.links import outcome as kinds
-from notes_kit.links.http import check_all, classify, interleave, retry_after
+from notes_kit.links.http import check_all
+from notes_kit.links.net import classify, interleave, retry_after
 from notes_kit.links.outcome import Outcome
 from notes_kit.links.settings import LinkSettings
 from notes_kit.links.specs import Spec
@@ -193,3 +194,18 @@ def test_classify_reads_the_os_error_under_httpx(make: object, kind: str) -> Non
             raise httpx.ConnectError("All connection attempts failed") from inner
     except httpx.ConnectError as exc:
         assert classify(exc)[0] == kind
+
+
+def test_urls_that_cannot_be_sent_are_dead_not_a_crash() -> None:
+    """IDNA and port errors are ValueErrors inside httpx; an already-read response (a
+    mock transport) has no stream to read: neither may end the run."""
+    import httpx
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(200))
+    urls = ["http://xn--/", "http://a.org:abc/", "http://\x00/", "https://ok.example.org/"]
+    found, _ = asyncio.run(check_all([Spec("url", u) for u in urls],
+                                     LinkSettings(probe=(), retries=0), transport=transport))
+    assert [found[Spec("url", u)].error for u in urls] == [kinds.INVALID] * 3 + [None]
+    target = Target("p.md", 1, 1, 1, urls[0], "Paper", "T")
+    made = verdict(target, Spec("url", urls[0]), found[Spec("url", urls[0])])
+    assert made is not None and made.rule == "NK306" and "not a valid URL" in made.message

@@ -12,17 +12,16 @@ doubling wait, or the wait that Retry-After asks for when it is at most `max_wai
 from __future__ import annotations
 
 import asyncio
-import errno
-import socket
 import ssl
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from typing import NamedTuple
+import sys
+from collections.abc import Callable, Coroutine, Iterable
+from typing import Any, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from notes_kit.links import outcome as kinds
+from notes_kit.links.net import classify, host_key, interleave, retry_after
 from notes_kit.links.outcome import Outcome
 from notes_kit.links.settings import LinkSettings
 from notes_kit.links.specs import Spec
@@ -60,15 +59,6 @@ class _Gate:
         self.slots.release()
 
 
-def host_key(url: str) -> str:
-    try:
-        parts = urlsplit(url)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
-        return url
-    return f"{(parts.hostname or '').lower()}:{port}"
-
-
 class Checker:
     """One client and its limits for a whole run."""
 
@@ -81,16 +71,30 @@ class Checker:
         self.gates: dict[str, _Gate] = {}
         self.head_refused: set[str] = set()  # hosts that answered HEAD with 405/501
         self.requests = 0
-        self.client = httpx.AsyncClient(
-            http2=find_spec("h2") is not None, transport=transport,
-            timeout=httpx.Timeout(settings.timeout), follow_redirects=False,
-            limits=httpx.Limits(max_connections=settings.concurrency,
-                                max_keepalive_connections=settings.concurrency),
-            headers={"User-Agent": settings.agent(), "Accept": "*/*"},
-            trust_env=settings.trust_env)
+        self.transport = transport
+        self.http2 = find_spec("h2") is not None
+        self.clients: dict[str, httpx.AsyncClient] = {}
+        self.verify: ssl.SSLContext | bool = True  # one context (loading the CA certificates
+        if transport is None and hasattr(httpx, "create_ssl_context"):  # costs ~60 ms)
+            self.verify = httpx.create_ssl_context(trust_env=settings.trust_env)
+
+    def _client(self, host: str) -> httpx.AsyncClient:
+        """One client per host:port. httpx's pool checks every idle connection it holds
+        each time it hands one out, so one pool for all hosts costs O(hosts) per request."""
+        client = self.clients.get(host)
+        if client is None:
+            s = self.settings  # in-flight requests are bounded by the gates; the pool only
+            client = self.clients[host] = httpx.AsyncClient(  # keeps idle connections
+                http2=self.http2, transport=self.transport, verify=self.verify,
+                timeout=httpx.Timeout(s.timeout),
+                follow_redirects=False, trust_env=s.trust_env,
+                limits=httpx.Limits(max_connections=None, max_keepalive_connections=s.per_host),
+                headers={"User-Agent": s.agent(), "Accept": "*/*"})
+        return client
 
     async def close(self) -> None:
-        await self.client.aclose()
+        for client in self.clients.values():
+            await client.aclose()
 
     async def check(self, spec: Spec) -> Outcome:
         """Follow the URL's redirects to a final answer (DOIs: one GET of the handle API)."""
@@ -175,28 +179,39 @@ class Checker:
             self.requests += 1
             tally[0] += 1
             try:  # httpx times each read; a server that drips bytes is cut off here
-                return await asyncio.wait_for(self._send(url, method), 2 * self.settings.timeout)
+                return await _within(self._send(url, method), 2 * self.settings.timeout)
             except asyncio.TimeoutError:
                 return Outcome(error=kinds.TIMEOUT, detail="timed out")
-            except httpx.InvalidURL as exc:
-                return Outcome(error=kinds.BAD_REDIRECT, detail=f"not a valid URL ({exc})")
+            except (httpx.InvalidURL, ValueError) as exc:  # IDNA errors are ValueErrors
+                return Outcome(error=kinds.INVALID, detail=f"not a valid URL ({exc})")
             except (httpx.HTTPError, OSError, ssl.SSLError) as exc:
                 error, detail = classify(exc)
                 return Outcome(error=error, detail=detail)
 
     async def _send(self, url: str, method: str) -> Answer:
-        response = await self.client.send(self.client.build_request(method, url), stream=True)
-        try:
-            if method == "GET":  # a small prefix at most: the answer is in the status
-                read = 0
+        client = self._client(host_key(url))
+        response = await client.send(client.build_request(method, url), stream=True)
+        try:  # a small prefix at most (the answer is in the status); a body read to its
+            read = 0  # end (and HEAD's empty one) lets the connection be used again
+            try:
                 async for chunk in response.aiter_raw():
                     read += len(chunk)
                     if read >= self.settings.prefix_bytes:
                         break
+            except httpx.StreamConsumed:  # a transport that hands over a read response
+                pass
             return Answer(response.status_code, response.reason_phrase,
                           response.headers.get("location"), response.headers.get("retry-after"))
         finally:
             await response.aclose()
+
+
+async def _within(work: Coroutine[Any, Any, Answer], seconds: float) -> Answer:
+    """asyncio.wait_for without its extra task per request where Python has timeout()."""
+    if sys.version_info >= (3, 11):
+        async with asyncio.timeout(seconds):
+            return await work
+    return await asyncio.wait_for(work, seconds)  # pragma: no cover - Python 3.10
 
 
 def _with(got: Outcome, moved: str | None, final: str, requests: int) -> Outcome:
@@ -211,81 +226,6 @@ def _status_text(answer: Answer) -> str:
     except ValueError:
         reason = answer.reason
     return f"HTTP {answer.status} {reason}".rstrip()
-
-
-def retry_after(value: str | None) -> float | None:
-    """Seconds a Retry-After header asks for (a number or an HTTP date); None if unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    from email.utils import parsedate_to_datetime
-
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        return None
-    import time
-
-    return max(0.0, when.timestamp() - time.time())
-
-
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    stack, seen = [exc], set()
-    while stack:
-        item = stack.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        yield item
-        stack.extend(getattr(item, "exceptions", ()) or ())
-        stack.extend(e for e in (item.__cause__, item.__context__) if e is not None)
-
-
-_NO_HOST = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
-_TEXTS = (("name or service not known", kinds.NO_SUCH_HOST),
-          ("nodename nor servname", kinds.NO_SUCH_HOST),
-          ("temporary failure in name resolution", kinds.NO_NETWORK),
-          ("network is unreachable", kinds.NO_NETWORK),
-          ("connection refused", kinds.REFUSED), ("certificate", kinds.TLS))
-
-
-def classify(exc: BaseException) -> tuple[str, str]:
-    """(error kind, reason) of a failed request, from the OS errors underneath httpx's."""
-    for cause in _causes(exc):
-        if isinstance(cause, socket.gaierror):
-            if cause.errno in _NO_HOST:
-                return kinds.NO_SUCH_HOST, "no such host"
-            return kinds.NO_NETWORK, f"name lookup failed ({cause.strerror or cause})"
-        if isinstance(cause, ssl.SSLError):
-            return kinds.TLS, f"TLS error ({getattr(cause, 'reason', None) or cause})"
-        if isinstance(cause, (httpx.TimeoutException, TimeoutError)):
-            return kinds.TIMEOUT, "timed out"
-        number = getattr(cause, "errno", None) if isinstance(cause, OSError) else None
-        if number == errno.ECONNREFUSED:
-            return kinds.REFUSED, "connection refused"
-        if number in (errno.ENETUNREACH, errno.ENETDOWN):
-            return kinds.NO_NETWORK, "network is unreachable"
-    text = " ".join(str(c) for c in _causes(exc)).lower()
-    for needle, kind in _TEXTS:
-        if needle in text:
-            return kind, needle
-    return kinds.CONNECTION, f"connection failed ({str(exc)[:120] or type(exc).__name__})"
-
-
-def interleave(specs: Iterable[Spec]) -> list[Spec]:
-    """Round-robin over hosts, so the first requests do not all queue for one host."""
-    by_host: dict[str, list[Spec]] = defaultdict(list)
-    for spec in specs:
-        by_host[host_key(spec.url)].append(spec)
-    queues = list(by_host.values())
-    out: list[Spec] = []
-    for index in range(max((len(q) for q in queues), default=0)):
-        out.extend(q[index] for q in queues if index < len(q))
-    return out
 
 
 OnResult = Callable[[Spec, Outcome], None]

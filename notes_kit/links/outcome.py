@@ -8,12 +8,12 @@ from typing import Any
 # Failures before any HTTP answer. NO_NETWORK is what a machine without a network sees
 # (a name lookup that cannot be made, no route); it is never cached.
 NO_SUCH_HOST, NO_NETWORK, REFUSED, TIMEOUT = "no-such-host", "no-network", "refused", "timeout"
-TLS, CONNECTION = "tls", "connection"
+TLS, CONNECTION, INVALID = "tls", "connection", "invalid-url"
 # Failures after an answer
 LOOP, TOO_MANY, BAD_REDIRECT, RATE_LIMITED = "loop", "too-many-redirects", "bad-redirect", \
     "rate-limited"
-ERRORS = (NO_SUCH_HOST, NO_NETWORK, REFUSED, TIMEOUT, TLS, CONNECTION, LOOP, TOO_MANY,
-          BAD_REDIRECT, RATE_LIMITED)
+ERRORS = (NO_SUCH_HOST, NO_NETWORK, REFUSED, TIMEOUT, TLS, CONNECTION, INVALID, LOOP,
+          TOO_MANY, BAD_REDIRECT, RATE_LIMITED)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 - alive (2xx or a code in links.accept): nothing, or NK308 when 301/308 answers from the
   written URL on led there (an unsafe fix whose edits put the new URL in place);
 - 404 / 410: NK306, or NK309 for a DOI (the resolver does not know it) and NK310 for an
-  arXiv id; a host that does not exist, a redirect loop, a missing local file: NK306;
+  arXiv id; a host that does not exist, a redirect loop, a URL httpx cannot even send, a
+  missing local file: NK306;
 - anything else (timeouts, refused connections, 5xx and 429 after retries, other 4xx, too
   many redirects, TLS errors): NK307, a warning.
 """
@@ -23,7 +24,7 @@ from notes_kit.rules.links import BAD_ARXIV, BAD_DOI, DEAD, MOVED, UNREACHABLE
 SEVERITY = {DEAD: Severity.ERROR, UNREACHABLE: Severity.WARNING, MOVED: Severity.WARNING,
             BAD_DOI: Severity.ERROR, BAD_ARXIV: Severity.ERROR}
 _GONE = frozenset({404, 410})
-_DEAD_ERRORS = frozenset({kinds.NO_SUCH_HOST, kinds.LOOP})
+_DEAD_ERRORS = frozenset({kinds.NO_SUCH_HOST, kinds.LOOP, kinds.INVALID})
 
 
 def _finding(target: Target, rule: str, message: str, *, fix: FixKind = FixKind.NONE,
