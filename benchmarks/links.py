@@ -137,29 +137,35 @@ def write_config(folder: Path, hosts: Hosts, delay: str | None) -> None:
         f'[links]\nprobe = ["{hosts.url(0, "/probe")}"]\n{extra}', encoding="utf-8")
 
 
-def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
-    start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True, check=False)
-    wall = time.perf_counter() - start
-    if done.returncode not in (0, 1):
-        raise RuntimeError(f"{' '.join(cmd)} exited {done.returncode}: {done.stderr[-800:]}")
-    return wall, done.returncode
+def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one run; CPU (user + system, from os.wait4) is what a loaded
+    machine changes least."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            err.seek(0)
+            raise RuntimeError(f"{' '.join(cmd)} exited {code}: {err.read()[-800:]!r}")
+    return wall, usage.ru_utime + usage.ru_stime
 
 
 def measure(name: str, cmd: list[str], folder: Path, hosts: Hosts, runs: int, env: dict[str, str],
             before: object = None) -> dict[str, object]:
-    walls, sent, busiest = [], [], []
+    walls, cpus, sent, busiest = [], [], [], []
     for _ in range(runs):
         if callable(before):
             before()
         hosts.reset()
-        wall, _ = timed(cmd, folder, env)
+        wall, cpu = timed(cmd, folder, env)
         stats = hosts.stats()
         walls.append(wall)
+        cpus.append(cpu)
         sent.append(sum(stats["requests"]))
         busiest.append(max(stats["busiest"]))
-    return {"name": name, "wall": statistics.median(walls), "walls": walls,
+    return {"name": name, "wall": statistics.median(walls), "cpu": statistics.median(cpus),
             "requests": statistics.median(sent), "busiest": max(busiest),
             "command": " ".join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))}
 
@@ -230,16 +236,18 @@ def report(args: argparse.Namespace, rows: list[dict[str, object]]) -> None:
           f"median of {args.runs}; ideal = {args.links} x {args.latency} s / 32 = "
           f"{ideal:.2f} s; politeness floor = {args.links // args.hosts} links per host x "
           f"50 ms = {floor:.2f} s; {version or 'no lychee'}\n")
-    print("| run | wall (median) | x ideal | requests at the server | most in flight at "
-          "one host | command |")
-    print("|---|---|---|---|---|---|")
+    load = os.getloadavg()[0]
+    print(f"(load average {load:.1f} on {os.cpu_count()} CPUs at the end)\n")
+    print("| run | wall (median) | x ideal | CPU (median) | requests at the server | most in "
+          "flight at one host | command |")
+    print("|---|---|---|---|---|---|---|")
     for row in rows:
         if "missing" in row:
-            print(f"| {row['name']} | - | - | - | - | {row['missing']} |")
+            print(f"| {row['name']} | - | - | - | - | - | {row['missing']} |")
             continue
-        wall = float(row["wall"])  # type: ignore[arg-type]
-        print(f"| {row['name']} | {wall:.2f} s | {wall / ideal:.2f}x | {row['requests']:.0f} | "
-              f"{row['busiest']} | `{row['command']}` |")
+        wall, cpu = float(row["wall"]), float(row["cpu"])  # type: ignore[arg-type]
+        print(f"| {row['name']} | {wall:.2f} s | {wall / ideal:.2f}x | {cpu:.2f} s | "
+              f"{row['requests']:.0f} | {row['busiest']} | `{row['command']}` |")
 
 
 if __name__ == "__main__":
