@@ -315,3 +315,9 @@ def test_default_settings_are_documented_values() -> None:
     assert (default.ttl_alive, default.ttl_failed) == (7 * DAY, DAY)
     assert default.agent().startswith("notes-kit/") and default.agent().endswith(
         "(+link check)")
+
+
+def test_one_probe_that_answers_is_enough(site: Site, page: Path) -> None:
+    closed = f"http://127.0.0.1:{closed_port()}/"
+    result = run(site, [str(page)], None, probe=(closed, site.url("/probe")), retries=0)
+    assert result.offline is None and result.findings

@@ -231,17 +231,29 @@ def _status_text(answer: Answer) -> str:
 OnResult = Callable[[Spec, Outcome], None]
 
 
+async def _unreachable(checker: Checker, probes: tuple[str, ...]) -> str | None:
+    """Why there is no network at all: no probe URL answers anything; None if one does
+    (or there is no probe)."""
+    first: Outcome | None = None
+    for url in probes:
+        failed = await checker.reachable(url)
+        if failed is None:
+            return None
+        first = first or failed
+    if first is None:
+        return None
+    return f"no network: {probes[0]} cannot be reached ({first.detail})"
+
+
 async def check_all(specs: Iterable[Spec], settings: LinkSettings, *,
                     transport: httpx.AsyncBaseTransport | None = None,
                     on_result: OnResult | None = None) -> tuple[dict[Spec, Outcome], str | None]:
     """Every spec's outcome, or ({}, why) when the probe says there is no network at all."""
     checker = Checker(settings, transport)
     try:
-        failures = [await checker.reachable(url) for url in settings.probe]
-        if settings.probe and all(f is not None for f in failures):
-            first = failures[0]
-            assert first is not None
-            return {}, f"no network: {settings.probe[0]} cannot be reached ({first.detail})"
+        failure = await _unreachable(checker, settings.probe)
+        if failure is not None:
+            return {}, failure
         results: dict[Spec, Outcome] = {}
 
         async def one(spec: Spec) -> None:
