@@ -30,6 +30,7 @@ class Store:
                  now: Callable[[], float] = time.time) -> None:
         self.directory = directory / FOLDER if directory is not None else None
         self.read, self.write, self.now = read, write, now
+        self.made: set[Path] = set()  # folders known to exist (one mkdir each per run)
 
     def _file(self, key: str) -> Path | None:
         if self.directory is None:
@@ -84,7 +85,9 @@ class Store:
 
         tmp = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in self.made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.made.add(path.parent)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as handle:
                 handle.write(blob)
