@@ -59,6 +59,8 @@ def _lint_arguments(name: str) -> Callable[[argparse.ArgumentParser], None]:
                          "line too (for pre-commit)")
         if name == "lint":
             cmd.add_argument("--fix", action="store_true", help="apply safe fixes")
+            cmd.add_argument("--check-links", action="store_true",
+                             help="also check online that every link works (NK306-NK310)")
 
     return add
 

@@ -169,6 +169,11 @@ def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     result = run_lint(args.paths, configs, fix=do_fix or args.diff, write=not args.diff,
                       unsafe=args.unsafe_fixes, jobs=args.jobs, use_cache=not args.no_cache,
                       changed_since=args.changed_since, force_exclude=args.force_exclude)
+    if getattr(args, "check_links", False):  # online, opt-in: notes_kit.links
+        from notes_kit.links.command import lint_hook
+
+        if lint_hook(args, configs(args.paths[0] if args.paths else "."), result, err):
+            return 2
     for message in result.errors:
         print(f"notes-kit: {message}", file=err)
     # Standard output carries one document: the report, or with --diff the diff alone.

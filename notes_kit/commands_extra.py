@@ -1,4 +1,4 @@
-"""Commands beyond lint and conversion: `new` (scaffold a page), `stats` and `import`."""
+"""Commands beyond lint and conversion: `new` (scaffold a page), `stats`, `import` and `links`."""
 
 from __future__ import annotations
 
@@ -63,7 +63,14 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-EXTRA_HANDLERS: dict[str, Handler] = {"new": cmd_new, "stats": cmd_stats, "import": cmd_import}
+def cmd_links(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from notes_kit.links.command import cmd_links as run
+
+    return run(args, out, err)
+
+
+EXTRA_HANDLERS: dict[str, Handler] = {"new": cmd_new, "stats": cmd_stats, "import": cmd_import,
+                                     "links": cmd_links}
 
 
 def _new_arguments(cmd: argparse.ArgumentParser) -> None:
@@ -95,10 +102,31 @@ def _import_arguments(cmd: argparse.ArgumentParser) -> None:
                        "'Unsorted'; nothing on it changes")
 
 
+def _links_arguments(cmd: argparse.ArgumentParser) -> None:
+    from notes_kit.cli import FORMATS
+
+    cmd.add_argument("paths", nargs="*", default=["."], help="files or directories")
+    cmd.add_argument("--format", choices=FORMATS, default="text")
+    cmd.add_argument("--select", action="append", default=None, help="rule-id prefixes")
+    cmd.add_argument("--ignore", action="append", default=None, help="rule-id prefixes")
+    cmd.add_argument("--config", help="config file (default: found upward)")
+    cmd.add_argument("--strict", action="store_true", default=None,
+                     help="warnings (links that could not be checked now) fail too")
+    cmd.add_argument("--no-cache", action="store_true",
+                     help="check every link; do not read or write the link cache")
+    cmd.add_argument("--changed-since", metavar="REF",
+                     help="check only the links of papers that differ from git revision REF")
+    cmd.add_argument("--fix", action="store_true", help="with --unsafe-fixes: write the new "
+                     "URL of permanently moved links (NK308)")
+    cmd.add_argument("--unsafe-fixes", action="store_true", help="allow the NK308 fixes")
+
+
 EXTRA_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "new": ("start a conference page (and its YAML twin) from the venue registry",
             _new_arguments),
     "stats": ("papers, topics, links and acceptance rate per page", _stats_arguments),
     "import": ("a conference page from BibTeX, DBLP XML, CSV or Markdown paper lists",
                _import_arguments),
+    "links": ("check online that every link of the pages still works (NK306-NK310)",
+              _links_arguments),
 }

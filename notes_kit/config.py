@@ -23,7 +23,7 @@ LINK_STYLES = ("autolink", "inline")
 KEYS = tuple(
     "select ignore per-file-ignores link-style allow-words"
     " extra-terms extra-affiliations extra-venues strict"
-    " exclude extend-exclude respect-gitignore".split()
+    " exclude extend-exclude respect-gitignore links".split()
 )
 
 
@@ -43,6 +43,7 @@ class Config:
     exclude: tuple[str, ...] = ()  # gitignore-style patterns, relative to the config's folder
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
+    links: tuple[tuple[str, Any], ...] = ()  # the `[links]` table (notes_kit.links.settings)
     root: str | None = None
     source: str | None = None
 
@@ -255,6 +256,10 @@ def _convert(key: str, value: object, src: _Source) -> object:
         return value
     if key == "per-file-ignores":
         return _per_file(value, src)
+    if key == "links":  # the link checker's table; stdlib only, read when present
+        from notes_kit.links.settings import check_table
+
+        return check_table(value, src.error)
     items = _strings(key, value, src, key)
     if key in ("select", "ignore"):
         return _prefixes(items, src, key)

@@ -39,7 +39,8 @@ def explain(rule: Rule) -> str:
 
 def _scope(scope: str) -> str:
     return {"conference": "conference pages", "text": "every Markdown page",
-            "yaml": "YAML pages", "collection": "several pages linted together"}[scope]
+            "yaml": "YAML pages", "collection": "several pages linted together",
+            "online": "conference pages, online (`notes-kit links`, `lint --check-links`)"}[scope]
 
 
 def rules_markdown(rules: dict[str, Rule]) -> str:

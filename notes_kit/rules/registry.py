@@ -24,7 +24,9 @@ class Rule(NamedTuple):
     fix_why: str
     bad: str
     good: str
-    scope: str  # "conference" (structure rules), "text" (every Markdown page), "yaml", "collection"
+    # "conference" (structure rules), "text" (every Markdown page), "yaml", "collection",
+    # "online" (link liveness: notes_kit.links runs them, the per-file engine never does)
+    scope: str
     check: Check | None = None
 
     @property
