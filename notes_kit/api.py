@@ -15,6 +15,55 @@ def parse_markdown(text: str, path: str = "<string>") -> Page:
     return parse_page(text, path).page
 
 
+def convertible_page(text: str, path: str = "<string>") -> Page:
+    """The model of a page that converts losslessly: InputError when content kept verbatim
+    would read differently once written back (an unclosed code fence or HTML block that
+    would swallow what follows it), rather than a YAML form that loses it."""
+    from notes_kit.parse import parse_page
+    from notes_kit.render import render_page
+
+    page = parse_page(text, path).page
+    raws = list(raw_blocks(page))
+    if raws and parse_page(render_page(page), path).page != page:
+        first = next((r for r in raws if _unclosed(r.text)), raws[0])
+        raise InputError(path, "cannot convert losslessly: content kept as written here would "
+                         "read differently once written back (an unclosed code fence or HTML "
+                         "block?)", first.line)
+    return page
+
+
+def raw_blocks(page: Page) -> Any:
+    """Every Raw of the model, in document order."""
+    from notes_kit.model import Group, Note, Raw, Topic
+
+    def walk(items: Any) -> Any:
+        for item in items:
+            if isinstance(item, Raw):
+                yield item
+            elif isinstance(item, (Topic, Group)):
+                yield from walk(item.papers)
+            elif isinstance(item, Note):
+                yield from walk(item.children)
+            elif hasattr(item, "notes"):
+                yield from walk(item.notes)
+
+    yield from page.preamble
+    if page.meta is not None:
+        yield from page.meta.raw
+    for section in page.sections:
+        yield from walk(section.topics)
+        yield from walk(section.acronyms)
+        yield from walk(section.notes)
+        yield from section.raw
+
+
+def _unclosed(text: str) -> bool:
+    from notes_kit.textfix import code_lines
+
+    lines = text.split("\n")
+    return bool(lines) and len(lines) - 1 in code_lines(lines) or "<!--" in text
+
+
 def to_markdown(page: Page) -> str:
     from notes_kit.render import render_page
 
@@ -57,7 +106,7 @@ def _refuse_invalid(data: Any, out_path: str | None) -> None:
 def to_yaml(text: str, path: str = "<string>", out_path: str | None = None, *,
             check: bool = True) -> str:
     """Markdown page -> canonical YAML (the safe fixes applied); `check` as in page_to_yaml."""
-    return page_to_yaml(parse_markdown(text, path), out_path, check=check)
+    return page_to_yaml(convertible_page(text, path), out_path, check=check)
 
 
 def load_yaml_data(text: str, path: str = "<string>") -> Any:

@@ -97,14 +97,14 @@ def is_conference_name(path: str) -> bool:
 
 
 def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from notes_kit.api import check_page, page_to_yaml, parse_markdown
+    from notes_kit.api import check_page, convertible_page, page_to_yaml
     from notes_kit.files import atomic_write, read_source
 
     status = 0
     for page in conference_pages(args.paths):
         twin = twin_of(page)
         try:
-            model = parse_markdown(read_source(page), page)
+            model = convertible_page(read_source(page), page)
             expected = page_to_yaml(model, twin, check=False)
             current = _read_twin(twin)
             if current != expected:  # about to report or write it: the schema must accept it

@@ -108,7 +108,7 @@ def layout_findings(ctx: Context, findings: list[Finding]) -> list[Finding]:
 
     source, target = ctx.text.splitlines(True), canonical.splitlines(True)
     recorded = [*findings, *ctx.parsed.findings]  # parser variants count even when unselected
-    covered = covered_lines(recorded) | _text_fixed_lines(ctx.text.split("\n"))
+    covered = covered_lines(recorded) | _text_fixed_lines(ctx)
     extra: list[Finding] = []
     matcher = difflib.SequenceMatcher(None, source, target)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -143,13 +143,17 @@ def covered_lines(findings: list[Finding]) -> set[int]:
     return covered
 
 
-def _text_fixed_lines(lines: list[str]) -> set[int]:
-    """1-based lines the line-level fixer changes (NK502/NK503 report those themselves)."""
+def _text_fixed_lines(ctx: Context) -> set[int]:
+    """1-based lines the line-level fixer changes (NK502/NK503 report those themselves);
+    code and front matter it leaves alone."""
+    from notes_kit.regions import CODE, FRONT
     from notes_kit.textfix import fix_line
 
-    changed = {n for n, line in enumerate(lines, 1) if fix_line(line) != line}
-    changed |= {n for n in range(2, len(lines) + 1)
-                if not lines[n - 1].strip() and not lines[n - 2].strip()}
+    lines = ctx.lines
+    kept = {i + 1 for i, kind in enumerate(ctx.kinds) if kind in (CODE, FRONT)}
+    changed = {n for n, line in enumerate(lines, 1) if n not in kept and fix_line(line) != line}
+    changed |= {n for n in range(2, len(lines) + 1) if n not in kept and n - 1 not in kept
+                and not lines[n - 1].strip() and not lines[n - 2].strip()}
     return changed
 
 

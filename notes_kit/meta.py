@@ -387,7 +387,7 @@ class MetaReader:
             column = item.column + (figure.start() if figure else 0)
             self._rate_form(canonical, item.line, column, rate, text, at=start)
         else:
-            rate = Rate(text=item.text)
+            rate = Rate(text=clean(item.text))
         rate.line, rate.column = item.line + self.b.offset, item.column
         rate.cycles = self._rate_items(nested)
         self._place(item.line, 3, item.end)

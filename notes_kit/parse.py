@@ -400,7 +400,7 @@ class _Builder:
 
     def _group(self, item: Block, reader: PaperReader) -> Group:
         """Paper bullets under a text-only bullet; anything else among them stays raw."""
-        group = Group(item.text, line=item.line + self.offset, column=item.column)
+        group = Group(clean(item.text), line=item.line + self.offset, column=item.column)
         for child in item.children:
             for kid in child.children if child.kind == "list" else [child]:
                 if kid.kind == "item" and kid.level and _is_group(kid):
@@ -424,7 +424,7 @@ class _Builder:
                             "bullets (kept as written)", severity=Severity.WARNING)
                 continue
             for item in items:
-                term, sep, meaning = item.text.partition(": ")
+                term, sep, meaning = clean(item.text).partition(": ")
                 if item.level and sep and term.strip() and not item.children \
                         and "\n" not in item.text:
                     section.acronyms.append(Acronym(term, meaning,
