@@ -62,12 +62,17 @@ def mutate(text: str, rng: random.Random, count: int) -> tuple[str, tuple[str, .
     return "\n".join(lines), tuple(steps)
 
 
+def case(pages: list[tuple[str, str]], seed: int) -> Case:
+    """The case of one seed: a page drawn from `pages` and mutated, all from that seed."""
+    rng = random.Random(seed)
+    source, text = pages[rng.randrange(len(pages))]
+    mutated, steps = mutate(text, rng, rng.randint(1, 6))
+    return Case(source, seed, steps, mutated)
+
+
 def cases(pages: list[tuple[str, str]], seed: int, count: int) -> Iterator[Case]:
     for number in range(count):
-        rng = random.Random(seed * 1_000_003 + number)
-        source, text = pages[rng.randrange(len(pages))]
-        mutated, steps = mutate(text, rng, rng.randint(1, 6))
-        yield Case(source, seed * 1_000_003 + number, steps, mutated)
+        yield case(pages, seed * 1_000_003 + number)
 
 
 def check(text: str, path: str) -> str | None:
