@@ -23,7 +23,7 @@ LINK_STYLES = ("autolink", "inline")
 KEYS = tuple(
     "select ignore per-file-ignores link-style allow-words"
     " extra-terms extra-affiliations extra-venues strict"
-    " exclude extend-exclude respect-gitignore links".split()
+    " exclude extend-exclude respect-gitignore html-content links".split()
 )
 
 
@@ -43,6 +43,7 @@ class Config:
     exclude: tuple[str, ...] = ()  # gitignore-style patterns, relative to the config's folder
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
+    html_content: str = "error"  # NK502 for HTML kept as written: error, warning or off
     links: tuple[tuple[str, Any], ...] = ()  # the `[links]` table (notes_kit.links.settings)
     root: str | None = None
     source: str | None = None
@@ -253,6 +254,10 @@ def _convert(key: str, value: object, src: _Source) -> object:
     if key == "link-style":
         if value not in LINK_STYLES:
             raise src.error(f"'link-style' must be one of {', '.join(LINK_STYLES)}", key)
+        return value
+    if key == "html-content":
+        if value not in ("error", "warning", "off"):
+            raise src.error("'html-content' must be one of error, warning, off", key)
         return value
     if key == "per-file-ignores":
         return _per_file(value, src)

@@ -87,8 +87,12 @@ def check_html(ctx: Context) -> Iterator[Finding]:
     if "<" not in ctx.text and "&" not in ctx.text and "{%" not in ctx.text:
         return  # every NK502 finding needs one of these
     kinds = ctx.kinds
+    block: list[tuple[int, str]] = []  # the lines with HTML of the block being read
     for index, line in enumerate(ctx.lines):
         kind, number = kinds[index], index + 1
+        if kind not in (PROSE, HTML) or not line.strip():
+            yield from _content_html(ctx, block)  # a block ends: one finding for its HTML
+            block = []
         if kind in (CODE, FRONT) or ("<" not in line and "&" not in line and "{%" not in line):
             continue
         trailing = TRAILING_ENTITY.search(line) if line[-1].isspace() or line[-1] == ";" \
@@ -97,8 +101,9 @@ def check_html(ctx: Context) -> Iterator[Finding]:
         yield from _fixable_html(ctx, number, line, cut)
         if kind == PROSE and "&" in line:
             yield from _entities(ctx, number, line[:cut])
-        if kind == PROSE or (kind == HTML and (index == 0 or kinds[index - 1] != HTML)):
-            yield from _content_html(ctx, number, line)
+        if kind in (PROSE, HTML) and ("<" in line or "{%" in line):
+            block.append((number, line))
+    yield from _content_html(ctx, block)
 
 
 def _fixable_html(ctx: Context, number: int, line: str, cut: int) -> Iterator[Finding]:
@@ -136,22 +141,32 @@ def _entities(ctx: Context, number: int, line: str) -> Iterator[Finding]:
                           "write the character itself", end_column=match.end() + 1, fixable=False)
 
 
-def _content_html(ctx: Context, number: int, line: str) -> Iterator[Finding]:
-    """The first HTML tag of a line (of a block), unless it is a fixable heading anchor."""
-    if "<" not in line and "{%" not in line:
+def _content_html(ctx: Context, rows: list[tuple[int, str]]) -> Iterator[Finding]:
+    """One finding per block (a paragraph, a table, an HTML block) for the HTML and GitBook
+    blocks it keeps as written, with their count; fixable heading anchors are NK502's
+    other case. `html-content` in config sets the severity ("off": not reported)."""
+    level = ctx.config.html_content
+    if not rows or level == "off":
         return
-    masked = _blank(line, _CODE) if "`" in line or "$$" in line else line
-    if HEADING.match(line):
-        masked = _blank(masked, EMPTY_ANCHOR)
-    match = _TAG.search(masked)
-    if match:
-        yield ctx.finding("NK502", number, match.start() + 1, f"HTML <{match.group(1)}> kept "
-                          "verbatim: write it as Markdown or keep it on purpose", fixable=False)
-    for match in _TEMPLATE.finditer(masked):
-        if not match.group(1).startswith("end"):
-            yield ctx.finding("NK502", number, match.start() + 1, f"GitBook block "
-                              f"'{{% {match.group(1)} %}}' kept verbatim: write it as Markdown "
-                              "or keep it on purpose", fixable=False)
+    found: list[tuple[int, int, int, str]] = []  # line, column, end column, what
+    for number, line in rows:
+        masked = _blank(line, _CODE) if "`" in line or "$$" in line else line
+        if HEADING.match(line):
+            masked = _blank(masked, EMPTY_ANCHOR)
+        found += [(number, m.start() + 1, m.end() + 1, f"<{m.group(1)}>")
+                  for m in _TAG.finditer(masked)]
+        found += [(number, m.start() + 1, m.end() + 1, f"{{% {m.group(1)} %}}")
+                  for m in _TEMPLATE.finditer(masked) if not m.group(1).startswith("end")]
+    if not found:
+        return
+    found.sort()
+    names = list(dict.fromkeys(what for *_, what in found))
+    listed = ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
+    count = f"{len(found)} element{'s' if len(found) > 1 else ''}"
+    number, column, end, _ = found[0]
+    yield ctx.finding("NK502", number, column, f"HTML kept as written ({count}: {listed}): "
+                      "write it as Markdown, or keep it on purpose (config: html-content)",
+                      end_column=end, fixable=False, severity=Severity(level))
 
 
 # --- NK503 -----------------------------------------------------------------------
