@@ -14,7 +14,7 @@ from typing import TextIO
 
 from notes_kit.findings import InputError
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "full", "concise", "grouped", "json", "sarif", "github")
 
 
 class UsageError(Exception):
@@ -43,7 +43,9 @@ class _Formatter(argparse.HelpFormatter):
 def _lint_arguments(name: str) -> Callable[[argparse.ArgumentParser], None]:
     def add(cmd: argparse.ArgumentParser) -> None:
         cmd.add_argument("paths", nargs="*", default=["."], help="files or directories")
-        cmd.add_argument("--format", choices=FORMATS, default="text")
+        cmd.add_argument("--format", "--output-format", choices=FORMATS, default="text",
+                         help="text (= full: each finding with its source line), concise "
+                         "(one line each), grouped (under each file), json, sarif, github")
         cmd.add_argument("--select", action="append", default=None, help="rule-id prefixes")
         cmd.add_argument("--ignore", action="append", default=None, help="rule-id prefixes")
         cmd.add_argument("--config", help="config file (default: found upward)")
@@ -57,6 +59,8 @@ def _lint_arguments(name: str) -> Callable[[argparse.ArgumentParser], None]:
         cmd.add_argument("--force-exclude", action="store_true",
                          help="apply exclude and .gitignore to paths named on the command "
                          "line too (for pre-commit)")
+        cmd.add_argument("--brief", action="store_true", help="print what changed and the "
+                         "summary, not the findings left (for a pre-commit fix hook)")
         if name == "lint":
             cmd.add_argument("--fix", action="store_true", help="apply safe fixes")
             cmd.add_argument("--check-links", action="store_true",

@@ -101,7 +101,9 @@ def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from notes_kit.files import atomic_write, read_source
 
     status = 0
-    for page in conference_pages(args.paths):
+    pages = conference_pages(args.paths)
+    stale: list[str] = []
+    for page in pages:
         twin = twin_of(page)
         try:
             model = convertible_page(read_source(page), page)
@@ -116,8 +118,9 @@ def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if current == expected:
             continue
         if args.check:
-            what = "missing" if current is None else "out of date"
-            print(f"{twin}:1: NK703 YAML twin {what}; run 'notes-kit sync'", file=out)
+            what = "missing: no YAML twin of" if current is None else "out of date with"
+            print(f"{twin}: {what} {page}", file=out)
+            stale.append(page)
             status = max(status, 1)
         else:
             try:
@@ -127,7 +130,17 @@ def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 status = 2
                 continue
             print(f"wrote {twin}", file=out)
+    if args.check:
+        print(_sync_summary(len(pages), stale, args.paths), file=out)
     return status
+
+
+def _sync_summary(pages: int, stale: list[str], paths: list[str]) -> str:
+    if not stale:
+        return f"{pages} YAML twin{'s' if pages != 1 else ''} up to date."
+    named = stale if len(stale) <= 3 else paths  # the pages, or the paths that hold them
+    return f"{len(stale)} of {pages} YAML twins to write: run 'notes-kit sync " \
+           f"{' '.join(named)}'"
 
 
 def _read_twin(twin: str) -> str | None:
@@ -162,53 +175,9 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from notes_kit.runner import run_lint
+    from notes_kit.lintcmd import cmd_lint as run
 
-    configs = _configs(args)
-    do_fix = args.command == "fix" or bool(getattr(args, "fix", False))
-    result = run_lint(args.paths, configs, fix=do_fix or args.diff, write=not args.diff,
-                      unsafe=args.unsafe_fixes, jobs=args.jobs, use_cache=not args.no_cache,
-                      changed_since=args.changed_since, force_exclude=args.force_exclude)
-    if getattr(args, "check_links", False):  # online, opt-in: notes_kit.links
-        from notes_kit.links.command import lint_hook
-
-        if lint_hook(args, configs(args.paths[0] if args.paths else "."), result, err):
-            return 2
-    for message in result.errors:
-        print(f"notes-kit: {message}", file=err)
-    # Standard output carries one document: the report, or with --diff the diff alone.
-    # Change lines go with the report in text format, to standard error otherwise.
-    report = err if args.diff else out
-    changes = out if args.format == "text" and not args.diff else err
-    for line in result.change_lines:
-        print(line, file=changes)
-    if args.diff:
-        out.write(result.diff)
-    fixing = do_fix or args.diff
-    if result.findings or not result.errors or args.format != "text":
-        _report(result.findings, args.format, report,
-                fixed=(result.fixed_count, result.fixed_files, args.diff) if fixing else None)
-    if result.errors:
-        return 2
-    if args.command == "fix" or args.diff:
-        return 1 if result.changed else _status(result.findings, configs)
-    return _status(result.findings, configs)
-
-
-def _report(findings: list[Finding], fmt: str, out: TextIO,
-            fixed: tuple[int, int, bool] | None = None) -> None:
-    """The findings in `fmt`; in text, a fix run ends with what it fixed."""
-    from notes_kit.reporters import REPORTERS, fix_summary, text_line
-    from notes_kit.rules.registry import all_rules
-
-    color = fmt == "text" and out.isatty() and not os.environ.get("NO_COLOR")
-    if fmt == "text" and fixed is not None:
-        for finding in findings:
-            print(text_line(finding, color=color), file=out)
-        print(fix_summary(findings, *fixed), file=out)
-        return
-    rules = all_rules() if fmt in ("sarif", "json") else {}  # only these describe rules;
-    out.write(REPORTERS[fmt](findings, rules, color=color))  # loading them costs ~40 ms
+    return run(args, out, err)
 
 
 def _status(findings: list[Finding], configs: Configs) -> int:

@@ -67,10 +67,29 @@ def lint_context(text: str, path: str = "<string>",
     selected = [f for f in found if config.enabled(f.rule, path)]
     kept = apply(selected, suppressions, active=lambda rule_id: rule_id in ran)
     kept.extend(malformed)
-    reported = sorted(f for f in kept if config.enabled(f.rule, path))
+    reported = sorted(with_span(f, ctx.lines) for f in kept if config.enabled(f.rule, path))
     ctx.withheld = sum(f.fix is FixKind.SAFE for f in found) - \
         sum(f.fix is FixKind.SAFE for f in reported)  # safe fixes deselected or suppressed
     return reported, ctx
+
+
+def with_span(finding: Finding, lines: list[str]) -> Finding:
+    """The finding with the extent of what it is about, where its rule gave only a start:
+    its fix's text on that line, else the rest of the line (editors and code scanning
+    highlight it; the text output underlines it)."""
+    if finding.end_column or not 0 < finding.line <= len(lines):
+        return finding
+    from dataclasses import replace
+
+    row = lines[finding.line - 1]
+    first = finding.edits[0] if finding.edits else None
+    if first is not None and first.line == first.end_line == finding.line \
+            and first.end_column > finding.column:
+        return replace(finding, end_line=finding.line, end_column=first.end_column)
+    end = len(row.rstrip()) + 1
+    if end <= finding.column and finding.line < len(lines):  # a blank line: the line itself
+        return replace(finding, end_line=finding.line + 1, end_column=1)
+    return replace(finding, end_line=finding.line, end_column=max(end, finding.column))
 
 
 def _run_rules(ctx: Context) -> tuple[list[Finding], set[str]]:

@@ -1,4 +1,5 @@
-"""Reporters: the only place findings become output text (plain, JSON, SARIF, GitHub annotations).
+"""Reporters: the only place findings become output text (the human formats of
+reporters_text, JSON, SARIF, GitHub annotations).
 
 Each reporter takes the findings already sorted and returns the whole output as one string,
 newline-terminated when not empty, so the CLI only writes it out.
@@ -10,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any, Protocol
 
-from notes_kit.findings import Edit, Finding, FixKind, Severity
+from notes_kit.findings import Edit, Finding, Severity
+from notes_kit.reporters_text import TEXT_FORMATS, render_human
 
 if TYPE_CHECKING:
     from notes_kit.rules.registry import Rule
@@ -20,82 +22,17 @@ SARIF_VERSION = "2.1.0"
 TOOL_NAME = "notes-kit"
 INFORMATION_URI = "https://pypi.org/project/notes-kit/"
 
-_RESET = "\x1b[0m"
-_BOLD = "\x1b[1m"
-_CYAN = "\x1b[36m"
-_SEVERITY_COLOR = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m"}
-
-
 class Reporter(Protocol):
     def __call__(
         self, findings: Sequence[Finding], rules: Mapping[str, Rule], *, color: bool = False
     ) -> str: ...
 
 
+render_text = render_human("concise")  # one line a finding
+
+
 def _lines(lines: Sequence[str]) -> str:
     return "".join(line + "\n" for line in lines)
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-# --- text -------------------------------------------------------------------------------------
-
-
-def _paint(text: str, code: str, color: bool) -> str:
-    return f"{code}{text}{_RESET}" if color and text else text
-
-
-def _fix_note(fix: FixKind) -> str:
-    if fix is FixKind.SAFE:
-        return " (fixable)"
-    if fix is FixKind.UNSAFE:
-        return " (fixable with --unsafe-fixes)"
-    return ""
-
-
-def text_line(finding: Finding, *, color: bool = False) -> str:
-    """`path:line:col: NK501 [error] message (fixable)`, the one plain-text form of a finding."""
-    sev = _SEVERITY_COLOR[finding.severity]
-    where = f"{_paint(finding.path, _BOLD, color)}:{finding.line}:{finding.column}:"
-    what = f"{_paint(finding.rule, sev, color)} {_paint(f'[{finding.severity.value}]', sev, color)}"
-    return f"{where} {what} {finding.message}{_paint(_fix_note(finding.fix), _CYAN, color)}"
-
-
-def summary_line(findings: Sequence[Finding]) -> str:
-    """Counts by severity and by fix kind, or `All checks passed.` when there is nothing."""
-    if not findings:
-        return "All checks passed."
-    errors = sum(f.severity is Severity.ERROR for f in findings)
-    warnings = len(findings) - errors
-    counts = [_plural(n, w) for n, w in ((errors, "error"), (warnings, "warning")) if n]
-    safe = sum(f.fix is FixKind.SAFE for f in findings)
-    unsafe = sum(f.fix is FixKind.UNSAFE for f in findings)
-    fixes = [f"{safe} fixable"] if safe else []
-    fixes += [f"{unsafe} fixable with --unsafe-fixes"] if unsafe else []
-    tail = f" ({', '.join(fixes)})" if fixes else ""
-    return f"Found {', '.join(counts)}{tail}."
-
-
-def fix_summary(left: Sequence[Finding], fixed: int, files: int, diff: bool = False) -> str:
-    """ruff's closing line of a fix run: `Fixed 12 findings in 3 files (5 left, 2 fixable
-    with --unsafe-fixes).`; with --diff, what would be fixed."""
-    verb = "Would fix" if diff else "Fixed"
-    head = f"{verb} {_plural(fixed, 'finding')} in {_plural(files, 'file')}" if fixed \
-        else "No fixes applied" if not diff else "No fixes to apply"
-    unsafe = sum(f.fix is FixKind.UNSAFE for f in left)
-    more = [f"{len(left)} left"] if left else []
-    more += [f"{unsafe} fixable with --unsafe-fixes"] if unsafe else []
-    return f"{head} ({', '.join(more)})." if more else f"{head}."
-
-
-def render_text(
-    findings: Sequence[Finding], rules: Mapping[str, Rule], *, color: bool = False
-) -> str:
-    lines = [text_line(f, color=color) for f in findings]
-    lines.append(_paint(summary_line(findings), _BOLD, color))
-    return _lines(lines)
 
 
 # --- json -------------------------------------------------------------------------------------
@@ -304,7 +241,7 @@ def render_github(
 # --- choice -----------------------------------------------------------------------------------
 
 REPORTERS: dict[str, Reporter] = {
-    "text": render_text,
+    **{name: render_human(name) for name in TEXT_FORMATS},
     "json": render_json,
     "sarif": render_sarif,
     "github": render_github,

@@ -111,9 +111,10 @@ def keep_line_ends(text: str, data: bytes) -> str:
 
 def run_lint(paths: list[str], config: Config | Configs, *, fix: bool = False,
              write: bool = True, unsafe: bool = False, jobs: int = 0, use_cache: bool = True,
-             changed_since: str | None = None, force_exclude: bool = False) -> RunResult:
+             changed_since: str | None = None, force_exclude: bool = False,
+             on_file: Callable[[FileOutcome], None] | None = None) -> RunResult:
     """Lint (or fix) what `paths` name, each file with its own config (`config` may be one
-    Config for all)."""
+    Config for all); `on_file` is told of each file as it is done, in order."""
     from notes_kit.discover import expand
     from notes_kit.ignore import Excluder
 
@@ -134,6 +135,8 @@ def run_lint(paths: list[str], config: Config | Configs, *, fix: bool = False,
             _collect(outcome, result, write, diffs)
             outcome.fixed = outcome.original = None  # no text outlives its file
             outcomes.append(outcome)
+            if on_file is not None:
+                on_file(outcome)
     result.diff = "".join(diffs)
     if files:
         from notes_kit.parallel import collection_findings

@@ -22,9 +22,8 @@ from notes_kit.reporters import (
     render_sarif,
     render_text,
     sarif_log,
-    summary_line,
-    text_line,
 )
+from notes_kit.reporters_text import summary_line, text_line
 from notes_kit.rules.registry import Rule
 
 SCHEMA_PATH = Path(__file__).parents[1].parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
@@ -309,9 +308,10 @@ def test_github_whole_file_finding_has_no_position() -> None:
 
 
 def test_reporters_dict_and_render() -> None:
-    assert set(REPORTERS) == {"text", "json", "sarif", "github"}
+    assert set(REPORTERS) == {"text", "full", "concise", "grouped", "json", "sarif", "github"}
+    human = ("text", "full", "concise", "grouped")
     for name, reporter in REPORTERS.items():
         assert render(name, FINDINGS, RULES) == reporter(FINDINGS, RULES)
-        assert "\x1b[" not in render(name, FINDINGS, RULES, color=name != "text")
+        assert "\x1b[" not in render(name, FINDINGS, RULES, color=name not in human)
     with pytest.raises(ValueError, match="unknown format 'xml'"):
         render("xml", FINDINGS, RULES)
