@@ -31,6 +31,7 @@ class TailLink:
     end: int = 0  # offset just past the link's `)`
     label_offset: int = 0  # offset of the label text as written (after the `[`)
     raw_label: str = ""  # the label as written, escapes and spaces included
+    url_offset: int = 0  # offset of the URL as written
 
 
 @dataclass
@@ -72,7 +73,7 @@ def split_paper_line(text: str) -> PaperLine:
     if not title:
         return PaperLine(text, [], "")
     links = [TailLink(_unescape(m.group(1)).strip(), m.group(2), m.start(), m.end(),
-                      m.start(1), m.group(1)) for m in matches[first:]]
+                      m.start(1), m.group(1), m.start(2)) for m in matches[first:]]
     return PaperLine(title, links, text[len(head[:cut].rstrip()) :])
 
 

@@ -220,7 +220,7 @@ class MetaReader:
         if self.sub == "acceptance rate" and alone:
             found = read_rate(text)
             rate, canonical = found or (Rate(text=text), True)  # a line of no figure: a note
-            self._add_rate(rate, line, self.lead + 1)
+            self._add_rate(rate, line, self.lead + 1, text)
             self._rate_form(canonical, line, self.lead + 1, rate, text)
             return True
         if label.lower() in LIST_LABELS and not rest and line == block.end \
@@ -237,20 +237,22 @@ class MetaReader:
     def _homepage(self, rest: str, line: int, where: int) -> bool:
         url, style = bare_url(rest) or ("", "")
         self.meta.homepage, self.meta.homepage_line = url, line + self.b.offset
+        self.meta.homepage_column, self.meta.homepage_end = where, where + len(rest)
         self._order(1, line, "'Homepage:'")
         self.top = max(self.top, line)
         self._style(style, line, where, url, rest)
         return True
 
-    def _add_rate(self, rate: Rate, line: int, column: int) -> None:
+    def _add_rate(self, rate: Rate, line: int, column: int, written: str = "") -> None:
         rate.line, rate.column = line + self.b.offset, column
+        rate.figure_column, rate.figure_end = column, column + len(written)
         self.meta.acceptance_rate.append(rate)
         self.meta.rate_line = self.meta.rate_line or line + self.b.offset
         self._place(line, 3)
 
     def _inline_rate(self, rest: str, line: int, where: int) -> bool:
         rate, canonical = read_rate(rest) or (Rate(), True)
-        self._add_rate(rate, line, where)
+        self._add_rate(rate, line, where, rest)
         value = self.b.lines[line - 1][where - 1 :]
         self.b.report("NK203", line, 1, "an inline 'Acceptance rate:' is written under a "
                       "'### Acceptance Rate' heading", FixKind.SAFE,
@@ -261,7 +263,8 @@ class MetaReader:
     def _inline_list(self, label: str, rest: str, line: int, where: int) -> bool:
         url, style = bare_url(rest) or ("", "")
         keep = None if label.lower() in LIST_LABELS else label
-        self.meta.paper_lists.append(PaperList(url, keep, line=line + self.b.offset))
+        self.meta.paper_lists.append(PaperList(url, keep, line=line + self.b.offset,
+                                               url_column=where))
         self._place(line, 2)
         value = self.b.lines[line - 1][where - 1 :]
         heading = "" if self.list_heading else "### Paper List"
@@ -352,7 +355,8 @@ class MetaReader:
                 self._keep(item, "", report=False)
                 continue
             self.meta.paper_lists.append(PaperList(url, label, line=item.line + self.b.offset,
-                                                   column=item.column))
+                                                   column=item.column,
+                                                   url_column=item.column + offset))
             self._place(item.line, 2)
             parens = PARENS_LABEL.match(item.text.strip())
             if parens:
@@ -386,6 +390,7 @@ class MetaReader:
             figure = re.search(r"[~\d][\d.]*\s*%", text)
             column = item.column + (figure.start() if figure else 0)
             self._rate_form(canonical, item.line, column, rate, text, at=start)
+            rate.figure_column, rate.figure_end = column, start + len(text.strip())
         else:
             rate = Rate(text=clean(item.text))
         rate.line, rate.column = item.line + self.b.offset, item.column

@@ -30,7 +30,9 @@ class Link:
     label: str
     url: str
     line: int = _pos()
-    column: int = _pos()
+    column: int = _pos()  # of the `[` that opens it
+    end_column: int = _pos()  # just past its `)`
+    url_column: int = _pos()
 
 
 @dataclass
@@ -58,7 +60,9 @@ class Paper:
     authors: list[str] = field(default_factory=list)
     line: int = _pos()
     column: int = _pos()
+    end_column: int = _pos()  # where the title ends on its first line
     affiliation_line: int = _pos()
+    affiliation_column: int = _pos()
 
 
 @dataclass
@@ -127,6 +131,8 @@ class Rate:
     precision: int | None = None  # decimals of an approximate P, kept as written
     line: int = _pos()
     column: int = _pos()
+    figure_column: int = _pos()  # `P% (= A / S)` as written, on `line`
+    figure_end: int = _pos()
 
 
 @dataclass
@@ -137,6 +143,7 @@ class PaperList:
     label: str | None = None
     line: int = _pos()
     column: int = _pos()
+    url_column: int = _pos()
 
 
 @dataclass
@@ -153,6 +160,8 @@ class Meta:
     line: int = _pos()
     column: int = _pos()
     homepage_line: int = _pos()
+    homepage_column: int = _pos()  # of the URL as written
+    homepage_end: int = _pos()
     rate_line: int = _pos()
 
     def rates_listed(self) -> bool:
@@ -176,6 +185,7 @@ class Page:
     preamble: list[Raw] = field(default_factory=list)
     line: int = _pos()
     column: int = _pos()
+    end_column: int = _pos()  # the end of the title's text
 
     def papers(self) -> list[Paper]:
         """Every paper of the page in document order."""

@@ -74,6 +74,9 @@ class PaperReader:
         text = clean(item.text)
         line = split_paper_line(text)
         paper = Paper(line.title, line=item.line + b.offset, column=item.column)
+        title_end = self._at(item, len(line.title))
+        paper.end_column = title_end[1] if title_end[0] == item.line else \
+            len(self.b.lines[item.line - 1]) + 1
         for tail in line.links:
             paper.links.append(self._link(item, tail))
         self._paper_first(paper, item, line)
@@ -83,6 +86,7 @@ class PaperReader:
             first = kids.pop(0)
             paper.affiliations = clean(first.text).split(" & ")
             paper.affiliation_line = first.line + b.offset
+            paper.affiliation_column = first.column
         if kids and is_authors_item(kids[0]):
             paper.authors = read_authors(clean(kids.pop(0).text)) or []
         while kids and self._is_tag(kids[0]):
@@ -117,7 +121,10 @@ class PaperReader:
                           end_column=column + 1 + len(tail.label),
                           edits=self._edit(item, start, start + len(tail.raw_label.strip()),
                                            label))
-        return Link(label, tail.url, line=line + self.b.offset, column=column)
+        end_line, end = self._at(item, tail.end)
+        return Link(label, tail.url, line=line + self.b.offset, column=column,
+                    end_column=end if end_line == line else column,
+                    url_column=self._at(item, tail.url_offset)[1])
 
     def _brackets(self, item: Block, line: PaperLine) -> None:
         """NK301: the link tail is rewritten `\\[[Label](url)]` per link, labels and URLs

@@ -192,7 +192,8 @@ class _Builder:
         where = head.line if head is not None else next(
             (b.line for b in blocks if b.kind != "blank"), 1)
         page = Page(venue, year, full_title=full, line=where + self.offset,
-                    column=head.column if head is not None else 1)
+                    column=head.column if head is not None else 1,
+                    end_column=head.column + len(head.text) if head is not None else 1)
         rest = [b for b in blocks[at:] if b.kind != "blank"]
         page.preamble = [self.raw(b) for b in blocks[: max(at - 1, 0)] if b.kind != "blank"]
         self._sections(page, rest)

@@ -20,18 +20,12 @@ def check_missing(ctx: Context) -> Iterator[Finding]:
                               "(its first child bullet, e.g. '* PKU & ByteDance')")
 
 
-def _line_col(ctx: Context, line: int, text: str) -> int:
-    row = ctx.lines[line - 1] if 0 < line <= len(ctx.lines) else ""
-    found = row.find(text)
-    return found + 1 if found >= 0 else 1
-
-
 def check_separators(ctx: Context) -> Iterator[Finding]:
     known = set(ctx.affiliations) | set(ctx.affiliations.values())
     for paper in ctx.papers:
         line = paper.affiliation_line
         joined = " & ".join(paper.affiliations)
-        start = _line_col(ctx, line, joined)
+        start = paper.affiliation_column  # the affiliations as read, from the model
         offset = 0
         for name in paper.affiliations:
             # A registry name may hold a comma ('ICT, CAS'): only unknown names are searched.
@@ -60,7 +54,7 @@ def check_aliases(ctx: Context) -> Iterator[Finding]:
     aliases = ctx.affiliations
     for paper in ctx.papers:
         line = paper.affiliation_line
-        start = _line_col(ctx, line, " & ".join(paper.affiliations))
+        start = paper.affiliation_column
         for name in paper.affiliations:
             canonical = aliases.get(name.strip())
             if canonical and canonical != name.strip():

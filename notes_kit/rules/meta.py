@@ -49,7 +49,6 @@ def _inline_link(url: str) -> str:
 
 
 _HOMEPAGE = re.compile(r"^\s*Homepage\s*:\s*(?P<value>.*?)\s*$", re.IGNORECASE)
-_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*%\s*\([^)]*\)")
 
 
 def check_homepage(ctx: Context) -> Iterator[Finding]:
@@ -75,23 +74,14 @@ def check_homepage(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding("NK201", meta.line or ctx.parsed.page.line, 1,
                           "missing 'Homepage: <url>' line in Meta Info")
     elif meta.homepage and meta.homepage.startswith("http://"):
-        yield ctx.finding("NK201", meta.homepage_line, _column_of(ctx, meta.homepage_line,
-                          meta.homepage), "homepage uses http; use https if the site serves it",
-                          severity=Severity.WARNING)
-
-
-def _column_of(ctx: Context, line: int, text: str, start: int = 0) -> int:
-    """1-based column of `text` on `line` (searching from 0-based `start`), else start + 1."""
-    row = ctx.lines[line - 1] if 0 < line <= len(ctx.lines) else ""
-    found = row.find(text, start)
-    return found + 1 if found >= 0 else start + 1
+        yield ctx.finding("NK201", meta.homepage_line, meta.homepage_column, "homepage uses "
+                          "http; use https if the site serves it", severity=Severity.WARNING,
+                          end_column=meta.homepage_end)
 
 
 def _figure(ctx: Context, rate: Rate) -> tuple[int, int]:
-    """The span of `P% (= A / S)` of a rate: (column, end column)."""
-    row = ctx.lines[rate.line - 1] if 0 < rate.line <= len(ctx.lines) else ""
-    match = _FIGURE.search(row, max(rate.column - 1, 0))
-    return (match.start() + 1, match.end() + 1) if match else (rate.column, 0)
+    """The span of `P% (= A / S)` of a rate, as the parser read it: (column, end column)."""
+    return (rate.figure_column, rate.figure_end) if rate.figure_column else (rate.column, 0)
 
 
 def check_paper_list(ctx: Context) -> Iterator[Finding]:

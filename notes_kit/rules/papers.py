@@ -58,7 +58,7 @@ def check_urls(ctx: Context) -> Iterator[Finding]:
 
 
 def _url(ctx: Context, link: Link, prefix: str | None) -> Iterator[Finding]:
-    url, col = link.url, _url_column(ctx, link)
+    url, col = link.url, link.url_column
     if link.label == "Personal Notes" and re.fullmatch(r"[\w./-]+\.md", url):
         return  # a relative link to a note page of the same collection
     if " " in url:
@@ -81,13 +81,6 @@ def _url(ctx: Context, link: Link, prefix: str | None) -> Iterator[Finding]:
     if doi and prefix and not doi.group("doi").startswith(prefix + "/"):
         yield ctx.finding("NK304", link.line, col, f"DOI {doi.group('doi')} is not under the "
                           f"venue's prefix {prefix}: check the DOI", severity=Severity.WARNING)
-
-
-def _url_column(ctx: Context, link: Link) -> int:
-    """Where the link's URL starts in the source line (the label may have been respelled)."""
-    row = ctx.lines[link.line - 1] if 0 < link.line <= len(ctx.lines) else ""
-    found = row.find("](", link.column - 1)
-    return found + 3 if found >= 0 else link.column + len(link.label) + 3
 
 
 def check_no_link(ctx: Context) -> Iterator[Finding]:

@@ -19,8 +19,8 @@ def is_placeholder_url(url: str | None) -> bool:
 def check_homepage_placeholder(ctx: Context) -> Iterator[Finding]:
     meta = ctx.parsed.page.meta if ctx.parsed else None
     if meta is not None and is_placeholder_url(meta.homepage):
-        row = ctx.lines[meta.homepage_line - 1] if 0 < meta.homepage_line <= len(ctx.lines) else ""
-        column = row.find(PLACEHOLDER_URL) + 1 or 1
+        column = meta.homepage_column + (1 if meta.homepage_end - meta.homepage_column >
+                                         len(meta.homepage or "") else 0)  # past its `<`
         yield ctx.finding("NK201", meta.homepage_line, column, f"homepage is the placeholder "
                           f"<{PLACEHOLDER_URL}> written by 'notes-kit new': put the "
                           "conference's homepage URL here", fixable=False)
