@@ -237,7 +237,8 @@ class MetaReader:
     def _homepage(self, rest: str, line: int, where: int) -> bool:
         url, style = bare_url(rest) or ("", "")
         self.meta.homepage, self.meta.homepage_line = url, line + self.b.offset
-        self.meta.homepage_column, self.meta.homepage_end = where, where + len(rest)
+        at = where + max(rest.find(url), 0)  # the URL itself, inside `<...>` or `[...]`
+        self.meta.homepage_column, self.meta.homepage_end = at, at + len(url)
         self._order(1, line, "'Homepage:'")
         self.top = max(self.top, line)
         self._style(style, line, where, url, rest)

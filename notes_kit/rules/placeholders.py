@@ -19,8 +19,7 @@ def is_placeholder_url(url: str | None) -> bool:
 def check_homepage_placeholder(ctx: Context) -> Iterator[Finding]:
     meta = ctx.parsed.page.meta if ctx.parsed else None
     if meta is not None and is_placeholder_url(meta.homepage):
-        column = meta.homepage_column + (1 if meta.homepage_end - meta.homepage_column >
-                                         len(meta.homepage or "") else 0)  # past its `<`
+        column = meta.homepage_column
         yield ctx.finding("NK201", meta.homepage_line, column, f"homepage is the placeholder "
                           f"<{PLACEHOLDER_URL}> written by 'notes-kit new': put the "
                           "conference's homepage URL here", fixable=False)
