@@ -122,15 +122,6 @@ def load_yaml_data(text: str, path: str = "<string>") -> Any:
     return data
 
 
-def yaml_problems(text: str, path: str = "<string>") -> list[tuple[int, str]]:
-    """Every schema violation of a YAML page as (line, message); InputError if unreadable."""
-    from notes_kit import schema, yaml_io
-
-    loaded = yaml_io.load(text, path)
-    return [(yaml_io.line_of(loaded, where), message)
-            for where, message in schema.validate(yaml_io.plain(loaded))]
-
-
 def from_yaml(text: str, path: str = "<string>") -> Page:
     from notes_kit.convert import data_to_page
 

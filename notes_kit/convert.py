@@ -20,7 +20,6 @@ from notes_kit.model import (
     Topic,
 )
 
-SCHEMA_VERSION = 2  # the newest version this code reads and writes
 Data = dict[str, Any]
 
 

@@ -33,14 +33,6 @@ def offset_of(starts: Sequence[int], length: int, line: int, column: int) -> int
     return min(start + max(column, 1) - 1, end)
 
 
-def position_of(starts: Sequence[int], offset: int) -> tuple[int, int]:
-    """The 1-based (line, column) of a text offset."""
-    from bisect import bisect_right
-
-    line = bisect_right(starts, offset)
-    return line, offset - starts[line - 1] + 1
-
-
 def span(starts: Sequence[int], length: int, edit: Edit) -> tuple[int, int]:
     start = offset_of(starts, length, edit.line, edit.column)
     end = offset_of(starts, length, edit.end_line, edit.end_column)

@@ -8,7 +8,7 @@ from typing import Any
 from notes_kit.blocks import Block
 from notes_kit.findings import Edit, FixKind
 from notes_kit.inline import PaperLine, TailLink, canonical_tail, clean, split_paper_line
-from notes_kit.model import Link, NoteItem, Paper
+from notes_kit.model import Link, Paper
 
 LABELS = ("Paper", "arXiv", "Code", "Slides", "Video", "Homepage", "Artifact", "Trace", "Blog",
           "Docs", "PDF", "OpenReview", "Poster", "Dataset", "Benchmark", "Personal Notes")
@@ -174,13 +174,3 @@ def canonical_label(label: str) -> str:
     return _LABEL_KEYS.get(" ".join(label.split()).casefold(), label)
 
 
-def notes_text(notes: list[NoteItem]) -> list[str]:
-    """Every string of a note tree, for the text rules."""
-    from notes_kit.model import Note
-
-    found: list[str] = []
-    for note in notes:
-        found.append(note.text)
-        if isinstance(note, Note):
-            found.extend(notes_text(note.children))
-    return found

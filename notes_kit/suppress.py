@@ -106,15 +106,6 @@ def is_directive(line: str, kind: Kind = "markdown") -> bool:
     return any(_KEYWORD.match(body) for _, body, _ in _html_comments(line))
 
 
-def convert_directive(line: str, to: Kind) -> str:
-    """Rewrite a directive line for the other format: `<!-- BODY -->` <-> `# BODY`."""
-    if to == "yaml":
-        bodies = [body.strip() for _, body, closed in _html_comments(line) if closed]
-        return "\n".join(f"# {body}" for body in bodies)
-    body = line.strip()[1:].strip()
-    return f"<!-- {body} -->"
-
-
 class _State:
     """Pairs `disable` with `enable` and places `disable-next-line`, in file order."""
 

@@ -8,7 +8,6 @@ from notes_kit.suppress import (
     Suppression,
     Suppressions,
     apply,
-    convert_directive,
     is_directive,
     parse_suppressions,
 )
@@ -262,9 +261,3 @@ def test_is_directive(line: str, kind: Kind, expected: bool) -> None:
     assert is_directive(line, kind) is expected
 
 
-def test_convert_directive_round_trip() -> None:
-    markdown = "<!-- notes-kit: disable-next-line NK302, NK501 -->"
-    yaml = convert_directive(markdown, "yaml")
-    assert yaml == "# notes-kit: disable-next-line NK302, NK501"
-    assert is_directive(yaml, "yaml")
-    assert convert_directive(yaml, "markdown") == markdown

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from notes_kit.config import Config
 from notes_kit.findings import Edit, Finding, Severity
@@ -26,7 +26,6 @@ class Context:
     config: Config = field(default_factory=Config)
     parsed: Parsed | None = None
     kind: str = "markdown"  # or "yaml"
-    yaml_data: Any = None
     withheld: int = 0  # safe fixes the run does not apply (deselected or suppressed)
 
     @cached_property
