@@ -119,7 +119,7 @@ def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             continue
         if args.check:
             what = "missing: no YAML twin of" if current is None else "out of date with"
-            print(f"{twin}: {what} {page}", file=out)
+            print(f"{twin}: NK703 {what} {page}", file=out)
             stale.append(page)
             status = max(status, 1)
         else:
@@ -130,7 +130,7 @@ def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 status = 2
                 continue
             print(f"wrote {twin}", file=out)
-    if args.check:
+    if args.check and status != 2:  # after an unreadable page, no count would be true
         print(_sync_summary(len(pages), stale, args.paths), file=out)
     return status
 

@@ -17,20 +17,22 @@ def notes_schema() -> dict[str, Any]:
     return data
 
 
+SCHEMA_URL = "https://raw.githubusercontent.com/notes-kit/notes-kit/main/schemas/notes.schema.json"
+
+
 def schema_path_for(out_path: str | None) -> str:
     """Where editors find the schema from a YAML file at `out_path` (None: standard output,
     read from the current folder): the project's `schemas/` when a folder above holds one,
-    else the installed package's own copy. Relative to the file's folder, so a checkout
-    can move; absolute only for standard output outside a project."""
+    relative to the file so a checkout can move; else the schema's published copy. Never a
+    path into where notes-kit happens to be installed: a twin says the same on every
+    machine."""
     here = Path(os.path.abspath(out_path)).parent if out_path and out_path != "-" \
         else Path.cwd()
     for folder in (here, *here.parents):
         candidate = folder / "schemas" / "notes.schema.json"
         if candidate.exists():
             return os.path.relpath(candidate, here).replace(os.sep, "/")
-    if out_path and out_path != "-":
-        return os.path.relpath(SCHEMA_FILE.resolve(), here).replace(os.sep, "/")
-    return SCHEMA_FILE.resolve().as_posix()
+    return SCHEMA_URL
 
 
 def output_file(fd: int = 1) -> str | None:

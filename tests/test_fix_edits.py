@@ -242,16 +242,24 @@ def test_per_file_ignore_globs_do_not_cross_folders(tmp_path: Path) -> None:
 def test_modelines_name_a_schema_that_exists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                              ) -> None:
     page = TESTS.parent / "conferences" / "sosp-2024.md"
-    target = tmp_path / "out" / "sosp-2024.yaml"
+    target = tmp_path / "notes" / "conferences" / "sosp-2024.yaml"
+    (tmp_path / "notes" / "schemas").mkdir(parents=True)
     target.parent.mkdir()
+    (tmp_path / "notes" / "schemas" / "notes.schema.json").write_bytes(
+        (TESTS.parent / "schemas" / "notes.schema.json").read_bytes())
     assert nk("to-yaml", page, "-o", target)[0] == 0
     first = target.read_text(encoding="utf-8").split("\n")[0]
     ref = first.split("$schema=")[1]
     assert (target.parent / ref).resolve().is_file() and not ref.startswith("/")
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)  # no schemas/ folder above: the published schema
     code, out, _ = nk("to-yaml", page)
     ref = out.split("\n")[0].split("$schema=")[1]
-    assert Path(ref).is_file() and "notes-kit.dev" not in out
+    assert ref == "https://raw.githubusercontent.com/notes-kit/notes-kit/main/schemas/" \
+                  "notes.schema.json"
+    assert (TESTS.parent / ref.split("/main/")[1]).is_file()  # the file that URL serves
+    nk("to-yaml", page, "-o", tmp_path / "x.yaml")
+    assert (tmp_path / "x.yaml").read_text(encoding="utf-8").startswith(
+        f"# yaml-language-server: $schema={ref}\n")  # the same wherever notes-kit is
 
 
 # --- fixes as data: JSON and SARIF carry the edits; a guard protects content --------------

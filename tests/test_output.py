@@ -98,7 +98,8 @@ def test_sync_check_names_the_twins_and_the_command(tmp_path: Path) -> None:
     page.write_bytes((SEED.parents[2].parent / "conferences" / "sosp-2024.md").read_bytes())
     code, out, _ = nk("sync", "--check", tmp_path)
     assert code == 1
-    assert out.splitlines() == [f"{tmp_path / 'sosp-2024.yaml'}: missing: no YAML twin of {page}",
+    assert out.splitlines() == [f"{tmp_path / 'sosp-2024.yaml'}: NK703 missing: no YAML twin of "
+                                f"{page}",
                                 f"1 of 1 YAML twins to write: run 'notes-kit sync {page}'"]
     assert nk("sync", tmp_path)[0] == 0
     assert nk("sync", "--check", tmp_path)[1] == "1 YAML twin up to date.\n"

@@ -111,7 +111,7 @@ def test_fresh_twins_cost_no_schema_check(folder: Path, cli_env: dict[str, str])
               "print(codes, 'jsonschema' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", script], env=cli_env, capture_output=True,
                           text=True, stdin=subprocess.DEVNULL, timeout=60, check=False)
-    assert (done.stdout, done.stderr) == ("[0, 0] False\n", "")
+    assert (done.stdout, done.stderr) == ("1 YAML twin up to date.\n[0, 0] False\n", "")
 
 
 def test_yaml_the_schema_refuses_is_never_written(folder: Path, tmp_path: Path,
