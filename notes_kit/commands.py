@@ -162,13 +162,36 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """`lint` and `fix`; `--output-file` collects what would go to standard output."""
+    args.paths = args.paths or (["-"] if args.stdin_filename else ["."])
+    if "-" in args.paths and len(args.paths) > 1:
+        raise InputError("-", "standard input ('-') is linted alone, without other paths")
+    if args.output_file:
+        from notes_kit.lint_options import to_file
+
+        return to_file(args.output_file, lambda sink: _lint(args, sink, err))
+    return _lint(args, out, err)
+
+
+def _lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from notes_kit.lint_options import check_statistics, exit_status, show_files, show_settings
     from notes_kit.runner import run_lint
 
+    check_statistics(args)
     configs = _configs(args)
+    if args.show_settings or args.show_files:
+        return (show_settings if args.show_settings else show_files)(args, configs, out)
+    if args.paths == ["-"]:
+        from notes_kit.stdin import run_stdin
+
+        return run_stdin(args, configs, out, err)
     do_fix = args.command == "fix" or bool(getattr(args, "fix", False))
+    from notes_kit.progress import progress_for
+
     result = run_lint(args.paths, configs, fix=do_fix or args.diff, write=not args.diff,
                       unsafe=args.unsafe_fixes, jobs=args.jobs, use_cache=not args.no_cache,
-                      changed_since=args.changed_since, force_exclude=args.force_exclude)
+                      changed_since=args.changed_since, force_exclude=args.force_exclude,
+                      progress=progress_for(err, "linting", long=PROGRESS_FILES))
     if getattr(args, "check_links", False):  # online, opt-in: notes_kit.links
         from notes_kit.links.command import lint_hook
 
@@ -186,29 +209,47 @@ def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(result.diff)
     fixing = do_fix or args.diff
     if result.findings or not result.errors or args.format != "text":
-        _report(result.findings, args.format, report,
+        _report(result.findings, args, report,
                 fixed=(result.fixed_count, result.fixed_files, args.diff) if fixing else None)
     if result.errors:
         return 2
     if args.command == "fix" or args.diff:
-        return 1 if result.changed else _status(result.findings, configs)
-    return _status(result.findings, configs)
+        return exit_status(1 if result.changed else _status(result.findings, configs), args,
+                           False)
+    return exit_status(_status(result.findings, configs), args, result.changed)
 
 
-def _report(findings: list[Finding], fmt: str, out: TextIO,
-            fixed: tuple[int, int, bool] | None = None) -> None:
-    """The findings in `fmt`; in text, a fix run ends with what it fixed."""
+PROGRESS_FILES = 50  # a bar on a terminal for runs over this many files
+
+
+def _report(findings: list[Finding], args: argparse.Namespace, out: TextIO,
+            fixed: tuple[int, int, bool] | None = None,
+            sources: dict[str, str] | None = None) -> None:
+    """The findings in `args.format` (or their counts, with --statistics); in text, a fix
+    run ends with what it fixed. `sources`: texts not on disk (standard input)."""
+    from notes_kit.lint_options import use_color
     from notes_kit.reporters import REPORTERS, fix_summary, text_line
     from notes_kit.rules.registry import all_rules
 
-    color = fmt == "text" and out.isatty() and not os.environ.get("NO_COLOR")
+    fmt = args.format
+    color = fmt == "text" and use_color(getattr(args, "color", "auto"), out)
+    if getattr(args, "statistics", False):
+        from notes_kit.reporters_stats import statistics_reporter
+
+        out.write(statistics_reporter(fmt)(findings, all_rules(), color=color))
+        return
     if fmt == "text" and fixed is not None:
         for finding in findings:
             print(text_line(finding, color=color), file=out)
         print(fix_summary(findings, *fixed), file=out)
         return
-    rules = all_rules() if fmt in ("sarif", "json") else {}  # only these describe rules;
-    out.write(REPORTERS[fmt](findings, rules, color=color))  # loading them costs ~40 ms
+    rules = all_rules() if fmt not in ("text", "github") else {}  # only these describe rules;
+    if fmt == "rdjson" and sources:  # loading them costs ~40 ms
+        from notes_kit.reporters_review import render_rdjson
+
+        out.write(render_rdjson(findings, rules, sources=sources))
+        return
+    out.write(REPORTERS[fmt](findings, rules, color=color))
 
 
 def _status(findings: list[Finding], configs: Configs) -> int:

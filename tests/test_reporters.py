@@ -309,7 +309,7 @@ def test_github_whole_file_finding_has_no_position() -> None:
 
 
 def test_reporters_dict_and_render() -> None:
-    assert set(REPORTERS) == {"text", "json", "sarif", "github"}
+    assert set(REPORTERS) == {"text", "json", "sarif", "github", "rdjson", "gitlab", "summary"}
     for name, reporter in REPORTERS.items():
         assert render(name, FINDINGS, RULES) == reporter(FINDINGS, RULES)
         assert "\x1b[" not in render(name, FINDINGS, RULES, color=name != "text")
