@@ -15,26 +15,34 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, TextIO
 
+from notes_kit.findings import Finding, InputError
+
 if TYPE_CHECKING:
     from notes_kit.config import Config, Configs
-    from notes_kit.runner import FileOutcome
 
 STDIN_NAME = "<stdin>"
 
 
-def lint_bytes(data: bytes, path: str, config: Config) -> FileOutcome:
-    """Lint one file's bytes as `path`: its own rules and the collection rules that one page
-    alone can break (a paper or URL listed twice in it); nothing is read from disk."""
+def buffer_findings(data: bytes, path: str, config: Config) -> list[Finding]:
+    """Every finding of one file's bytes read as `path`: its own rules and the collection
+    rules one page alone can break (a paper or URL listed twice in it). Nothing is read
+    from disk (the language server lints the editor's buffer with it). InputError for text
+    that cannot be read."""
+    from notes_kit.engine import lint_context
+    from notes_kit.files import read_source
     from notes_kit.rules.collection import collection_findings
-    from notes_kit.runner import process_file
+    from notes_kit.runner import line_end_findings
 
-    outcome = process_file(path, config, False, False, data, collect="page")
-    if outcome.error is None:
-        found = collection_findings([path], config, {path: outcome.facts}, twins=False)
-        outcome.findings = sorted([*outcome.findings,
-                                   *(f for f in found if config.enabled(f.rule, path))])
-    outcome.facts = None
-    return outcome
+    text = read_source(path, data)
+    findings, ctx = lint_context(text, path, config)
+    found = [*line_end_findings(path, data, config), *findings]
+    if ctx.parsed is not None:
+        from notes_kit.rules.facts import page_facts
+
+        facts = page_facts(path, text, ctx.parsed.page, twin=False)
+        found += [f for f in collection_findings([path], config, {path: facts}, twins=False)
+                  if config.enabled(f.rule, path)]
+    return sorted(found)
 
 
 def run_stdin(args: argparse.Namespace, configs: Configs, out: TextIO, err: TextIO) -> int:
@@ -55,15 +63,20 @@ def run_stdin(args: argparse.Namespace, configs: Configs, out: TextIO, err: Text
         text, fixed, changed, status = _fix(data, path, config, args, out, err)
         if status:
             return status
-    outcome = lint_bytes(text.encode("utf-8") if text is not None else data, path, config)
-    if outcome.error:
-        print(f"notes-kit: {outcome.error}", file=err)
+    try:
+        findings = buffer_findings(text.encode("utf-8") if text is not None else data, path,
+                                   config)
+    except InputError as exc:
+        print(f"notes-kit: {exc}", file=err)
+        return 2
+    except RecursionError:
+        print(f"notes-kit: {path}: input nested too deeply", file=err)
         return 2
     sources = {path: text if text is not None else _decoded(data)}
-    _report(outcome.findings, args, report, fixed=fixed, sources=sources)
+    _report(findings, args, report, fixed=fixed, sources=sources)
     if args.diff and changed:  # a check: what it shows would change the text
         return exit_status(1, args, changed)
-    return exit_status(_status(outcome.findings, configs), args, changed)
+    return exit_status(_status(findings, configs), args, changed)
 
 
 def _fix(data: bytes, path: str, config: Config, args: argparse.Namespace, out: TextIO,
