@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from notes_kit.findings import Finding, InputError, Severity
 
@@ -174,24 +174,27 @@ def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from notes_kit.lint_options import check_statistics, exit_status, show_files, show_settings
+    from notes_kit.lint_status import exit_status
     from notes_kit.runner import run_lint
 
-    check_statistics(args)
+    if args.statistics:
+        from notes_kit.lint_options import check_statistics
+
+        check_statistics(args)
     configs = _configs(args)
     if args.show_settings or args.show_files:
+        from notes_kit.lint_options import show_files, show_settings
+
         return (show_settings if args.show_settings else show_files)(args, configs, out)
     if args.paths == ["-"]:
         from notes_kit.stdin import run_stdin
 
         return run_stdin(args, configs, out, err)
     do_fix = args.command == "fix" or bool(getattr(args, "fix", False))
-    from notes_kit.progress import progress_for
-
     result = run_lint(args.paths, configs, fix=do_fix or args.diff, write=not args.diff,
                       unsafe=args.unsafe_fixes, jobs=args.jobs, use_cache=not args.no_cache,
                       changed_since=args.changed_since, force_exclude=args.force_exclude,
-                      progress=progress_for(err, "linting", long=PROGRESS_FILES))
+                      progress=_progress(err))
     if getattr(args, "check_links", False):  # online, opt-in: notes_kit.links
         from notes_kit.links.command import lint_hook
 
@@ -222,12 +225,24 @@ def _lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 PROGRESS_FILES = 50  # a bar on a terminal for runs over this many files
 
 
+def _progress(err: TextIO) -> Any:
+    """A progress bar for a long run, on a terminal only (its module is loaded only then)."""
+    try:
+        if not err.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    from notes_kit.progress import progress_for
+
+    return progress_for(err, "linting", long=PROGRESS_FILES)
+
+
 def _report(findings: list[Finding], args: argparse.Namespace, out: TextIO,
             fixed: tuple[int, int, bool] | None = None,
             sources: dict[str, str] | None = None) -> None:
     """The findings in `args.format` (or their counts, with --statistics); in text, a fix
     run ends with what it fixed. `sources`: texts not on disk (standard input)."""
-    from notes_kit.lint_options import use_color
+    from notes_kit.lint_status import use_color
     from notes_kit.reporters import REPORTERS, fix_summary, text_line
     from notes_kit.rules.registry import all_rules
 

@@ -1,13 +1,14 @@
 """The options of `lint` and `fix` that CI and editors expect from a linter: `--show-files`,
 `--show-settings`, `--output-file`, `--color`, `--statistics`, `--exit-zero` and
 `--exit-non-zero-on-fix`. commands.cmd_lint calls these; each is small and separate.
+Every run needs only the exit status and the colour choice: those are in lint_status.py,
+so that this module is imported only when one of its options is given.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
-import os
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, TextIO
@@ -17,23 +18,6 @@ from notes_kit.findings import InputError
 if TYPE_CHECKING:
     from notes_kit.config import Config, Configs
 
-COLORS = ("auto", "always", "never")
-
-
-def use_color(choice: str, stream: TextIO) -> bool:
-    """`always`/`never` as told; `auto`: NO_COLOR (set and not empty) turns colour off,
-    FORCE_COLOR turns it on, else colour only on a terminal."""
-    if choice in ("always", "never"):
-        return choice == "always"
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    from notes_kit.progress import is_terminal
-
-    return is_terminal(stream)
-
-
 def to_file(path: str, body: Callable[[TextIO], int]) -> int:
     """Run `body` with what it would write to standard output collected, then write that to
     `path` atomically (also when the run found something: exit code 1)."""
@@ -42,16 +26,6 @@ def to_file(path: str, body: Callable[[TextIO], int]) -> int:
     sink = io.StringIO()
     status = body(sink)
     atomic_write(path, sink.getvalue())
-    return status
-
-
-def exit_status(status: int, args: argparse.Namespace, changed: bool) -> int:
-    """`--exit-non-zero-on-fix`: 1 when a file was fixed; `--exit-zero`: findings do not
-    fail the run (bad input still does, with 2)."""
-    if status != 2 and changed and getattr(args, "exit_non_zero_on_fix", False):
-        status = 1
-    if status == 1 and args.exit_zero:
-        status = 0
     return status
 
 

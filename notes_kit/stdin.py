@@ -47,7 +47,7 @@ def buffer_findings(data: bytes, path: str, config: Config) -> list[Finding]:
 
 def run_stdin(args: argparse.Namespace, configs: Configs, out: TextIO, err: TextIO) -> int:
     from notes_kit.commands import _report, _status
-    from notes_kit.lint_options import exit_status
+    from notes_kit.lint_status import exit_status
 
     path = args.stdin_filename or STDIN_NAME
     config = configs(path)

@@ -3,7 +3,7 @@ minimal edits, allow-words editing with tomlkit, what completion offers where.""
 
 from __future__ import annotations
 
-import tomllib
+import sys
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,6 +13,11 @@ from notes_kit.server.allow_words import add_word, allow_word
 from notes_kit.server.complete import offer
 from notes_kit.server.convert import minimal_edits
 from notes_kit.server.positions import UTF8, UTF16, UTF32, from_lsp, to_lsp
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 TEXT = st.text(alphabet=st.sampled_from(["a", "é", "😀", "𐐀", " ", "\n", "字"]), max_size=30)
 
@@ -90,7 +95,8 @@ def lines_of(text: str) -> list[str]:
 
 
 def test_offer_labels_venues_and_institutions() -> None:
-    page = lines_of("# SO\n\n## Papers\n\n* Title \\[[Paper](https://x.org)] \\[[Pa\n  * PKU & Ts\n  * a note \\[[x")
+    page = lines_of("# SO\n\n## Papers\n\n* Title \\[[Paper](https://x.org)] \\[[Pa\n"
+                    "  * PKU & Ts\n  * a note \\[[x")
     kw = {"labels": ["Paper", "Code"], "venues": ["SOSP", "OSDI", "SOSP"],
           "affiliations": ["PKU", "Tsinghua"]}
     label = offer(page, 5, len(page[4]) + 1, **kw)
