@@ -14,7 +14,8 @@ from typing import TextIO
 
 from notes_kit.findings import InputError
 
-FORMATS = ("text", "full", "concise", "grouped", "json", "sarif", "github")
+FORMATS = ("text", "full", "concise", "grouped", "json", "sarif", "github", "rdjson", "gitlab",
+           "summary")
 
 
 class UsageError(Exception):
@@ -42,10 +43,13 @@ class _Formatter(argparse.HelpFormatter):
 
 def _lint_arguments(name: str) -> Callable[[argparse.ArgumentParser], None]:
     def add(cmd: argparse.ArgumentParser) -> None:
-        cmd.add_argument("paths", nargs="*", default=["."], help="files or directories")
+        cmd.add_argument("paths", nargs="*", help="files or directories (default: .), or - "
+                         "for standard input")
         cmd.add_argument("--format", "--output-format", choices=FORMATS, default="text",
                          help="text (= full: each finding with its source line), concise "
-                         "(one line each), grouped (under each file), json, sarif, github")
+                         "(one line each), grouped (under each file), json, sarif, github, "
+                         "rdjson, gitlab, summary")
+        _ci_arguments(cmd)
         cmd.add_argument("--select", action="append", default=None, help="rule-id prefixes")
         cmd.add_argument("--ignore", action="append", default=None, help="rule-id prefixes")
         cmd.add_argument("--config", help="config file (default: found upward)")
@@ -67,6 +71,25 @@ def _lint_arguments(name: str) -> Callable[[argparse.ArgumentParser], None]:
                              help="also check online that every link works (NK306-NK310)")
 
     return add
+
+
+def _ci_arguments(cmd: argparse.ArgumentParser) -> None:
+    """What CI and editors expect of a linter (notes_kit/lint_options.py, notes_kit/stdin.py)."""
+    cmd.add_argument("--stdin-filename", metavar="PATH", help="the path standard input "
+                     "stands for: it decides the config, per-file ignores and page type")
+    cmd.add_argument("--output-file", "-o", metavar="FILE", help="write the report to FILE")
+    cmd.add_argument("--statistics", action="store_true", help="count the findings per rule")
+    cmd.add_argument("--show-settings", action="store_true",
+                     help="print the settings that apply to the first path, and stop")
+    cmd.add_argument("--show-files", action="store_true",
+                     help="print the files that would be linted, and stop")
+    cmd.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                     help="colour the text report (auto: on a terminal, unless NO_COLOR; "
+                     "FORCE_COLOR forces it)")
+    cmd.add_argument("--exit-zero", action="store_true",
+                     help="exit 0 even when findings are left (bad input still exits 2)")
+    cmd.add_argument("--exit-non-zero-on-fix", action="store_true",
+                     help="exit 1 when a fix changed something (lint --fix, fix -)")
 
 
 def _conversion_arguments(cmd: argparse.ArgumentParser) -> None:

@@ -1,4 +1,5 @@
-"""Commands beyond lint and conversion: `new` (scaffold a page), `stats`, `import` and `links`."""
+"""Commands beyond lint and conversion: `new` (scaffold a page), `stats`, `import`, `links`
+and `server` (the language server)."""
 
 from __future__ import annotations
 
@@ -69,8 +70,16 @@ def cmd_links(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return run(args, out, err)
 
 
+def cmd_server(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """The language server over stdio (notes_kit/server; pygls is imported only here)."""
+    from notes_kit.server.app import serve
+
+    serve(debounce=args.debounce / 1000)
+    return 0
+
+
 EXTRA_HANDLERS: dict[str, Handler] = {"new": cmd_new, "stats": cmd_stats, "import": cmd_import,
-                                     "links": cmd_links}
+                                     "links": cmd_links, "server": cmd_server}
 
 
 def _new_arguments(cmd: argparse.ArgumentParser) -> None:
@@ -121,6 +130,13 @@ def _links_arguments(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--unsafe-fixes", action="store_true", help="allow the NK308 fixes")
 
 
+def _server_arguments(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--stdio", action="store_true", help="talk LSP over standard input and "
+                     "output (the default and only transport; editors often pass it)")
+    cmd.add_argument("--debounce", type=int, default=250, metavar="MS",
+                     help="milliseconds of quiet typing before a buffer is linted again")
+
+
 EXTRA_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "new": ("start a conference page (and its YAML twin) from the venue registry",
             _new_arguments),
@@ -129,4 +145,5 @@ EXTRA_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]]
                _import_arguments),
     "links": ("check online that every link of the pages still works (NK306-NK310)",
               _links_arguments),
+    "server": ("the language server (LSP over stdio) for editors", _server_arguments),
 }

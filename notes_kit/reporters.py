@@ -240,11 +240,27 @@ def render_github(
 
 # --- choice -----------------------------------------------------------------------------------
 
+def _elsewhere(module: str, name: str) -> Reporter:
+    """A reporter of another module, imported when it is used (reporters_review.py and
+    reporters_stats.py: review tools and counts)."""
+    def reporter(findings: Sequence[Finding], rules: Mapping[str, Rule], *,
+                 color: bool = False) -> str:
+        from importlib import import_module
+
+        found: Reporter = getattr(import_module(module), name)
+        return found(findings, rules, color=color)
+
+    return reporter
+
+
 REPORTERS: dict[str, Reporter] = {
     **{name: render_human(name) for name in TEXT_FORMATS},
     "json": render_json,
     "sarif": render_sarif,
     "github": render_github,
+    "rdjson": _elsewhere("notes_kit.reporters_review", "render_rdjson"),
+    "gitlab": _elsewhere("notes_kit.reporters_review", "render_gitlab"),
+    "summary": _elsewhere("notes_kit.reporters_stats", "render_summary"),
 }
 
 

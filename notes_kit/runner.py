@@ -10,6 +10,7 @@ from notes_kit.config import Config, Configs
 from notes_kit.findings import Finding, InputError
 
 if TYPE_CHECKING:
+    from notes_kit.progress import Start
     from notes_kit.rules.facts import PageFacts
 
 
@@ -112,9 +113,11 @@ def keep_line_ends(text: str, data: bytes) -> str:
 def run_lint(paths: list[str], config: Config | Configs, *, fix: bool = False,
              write: bool = True, unsafe: bool = False, jobs: int = 0, use_cache: bool = True,
              changed_since: str | None = None, force_exclude: bool = False,
-             on_file: Callable[[FileOutcome], None] | None = None) -> RunResult:
+             on_file: Callable[[FileOutcome], None] | None = None,
+             progress: Start | None = None) -> RunResult:
     """Lint (or fix) what `paths` name, each file with its own config (`config` may be one
-    Config for all); `on_file` is told of each file as it is done, in order."""
+    Config for all); `on_file` is told of each file as it is done, in order, and
+    `progress` (notes_kit.progress) counts them."""
     from notes_kit.discover import expand
     from notes_kit.ignore import Excluder
 
@@ -129,14 +132,21 @@ def run_lint(paths: list[str], config: Config | Configs, *, fix: bool = False,
     collect = "collection" if several else "page"
     outcomes = []
     diffs: list[str] = []
-    for run_config, run_files in _runs(files, config_of):
-        for outcome in iter_files(run_files, run_config, fix=fix, unsafe=unsafe, jobs=jobs,
-                                  use_cache=use_cache, collect=collect):
-            _collect(outcome, result, write, diffs)
-            outcome.fixed = outcome.original = None  # no text outlives its file
-            outcomes.append(outcome)
-            if on_file is not None:
-                on_file(outcome)
+    bar = progress(len(files)) if progress is not None else None
+    try:
+        for run_config, run_files in _runs(files, config_of):
+            for outcome in iter_files(run_files, run_config, fix=fix, unsafe=unsafe, jobs=jobs,
+                                      use_cache=use_cache, collect=collect):
+                _collect(outcome, result, write, diffs)
+                outcome.fixed = outcome.original = None  # no text outlives its file
+                outcomes.append(outcome)
+                if bar is not None:
+                    bar.advance()
+                if on_file is not None:
+                    on_file(outcome)
+    finally:
+        if bar is not None:
+            bar.close()
     result.diff = "".join(diffs)
     if files:
         from notes_kit.parallel import collection_findings

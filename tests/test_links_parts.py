@@ -14,11 +14,11 @@ from notes_kit.engine import lint
 from notes_kit.findings import Finding
 from notes_kit.links import outcome as kinds
 from notes_kit.links.outcome import Outcome
-from notes_kit.links.progress import progress_for
 from notes_kit.links.settings import DAY, LinkSettings, duration, excluded
 from notes_kit.links.specs import Spec, arxiv_id_of, doi_of, spec_for, valid_arxiv_id
 from notes_kit.links.store import FOLDER, Store
 from notes_kit.links.targets import page_targets, url_spans
+from notes_kit.progress import progress_for
 from notes_kit.rules.registry import all_rules
 
 REPO = Path(__file__).resolve().parents[1]
@@ -203,9 +203,9 @@ def test_progress_only_on_a_terminal_and_for_long_runs(monkeypatch: pytest.Monke
     short.advance()
     short.close()
     assert screen.getvalue() == ""
-    import notes_kit.links.progress as progress
+    import notes_kit.progress as progress
 
-    def no_rich(total: int, stream: object) -> None:
+    def no_rich(total: int, stream: object, label: str) -> None:
         raise ImportError("rich")
 
     monkeypatch.setattr(progress, "_Rich", no_rich)

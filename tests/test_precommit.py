@@ -181,6 +181,8 @@ def test_fix_hook_rewrites_and_reports(installed: PreCommit, notes: Path) -> Non
     after = (notes / PAGE).read_text(encoding="utf-8")
     assert after != before and after == (ROOT / PAGE).read_text(encoding="utf-8")
     assert "NK302" in done.stdout and "files were modified by this hook" in done.stdout
+    # a short report: what changed and the counts; the lint hook lists what is left
+    assert "Fixed 1 finding in 1 file." in done.stdout and "[error]" not in done.stdout
     done = installed.hook(notes, "notes-kit-fix", PAGE)
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -248,5 +250,20 @@ def test_manifest_and_config_are_valid() -> None:
     by_id = {hook["id"]: hook for hook in hooks}
     assert set(by_id) == set(HOOKS)
     assert by_id["notes-kit-sync"]["entry"] == "notes-kit sync --check"
-    assert all(hook["language"] == "python" and hook["files"] == r"\.(md|ya?ml)$"
+    assert all(hook["language"] == "python" and hook["types_or"] == ["markdown", "yaml"]
+               and "files" not in hook and hook["minimum_pre_commit_version"] == "2.9.0"
                for hook in hooks)
+    assert by_id["notes-kit-lint"]["entry"] == "notes-kit lint --force-exclude"
+    assert by_id["notes-kit-fix"]["entry"] == "notes-kit fix --force-exclude --brief"
+
+
+@pytest.mark.network
+def test_the_lint_hook_leaves_out_what_the_config_excludes(installed: PreCommit,
+                                                            notes: Path) -> None:
+    """--force-exclude in the entry: pre-commit names the staged file, the config's exclude
+    still holds (and pre-commit's own type filter passes no other file)."""
+    plant(notes, *LABEL)
+    (notes / ".notes-kit.toml").write_text('extend-exclude = ["conferences/sosp-2024.md"]\n')
+    (notes / "script.py").write_text("print('not notes')\n")
+    done = installed.hook(notes, "notes-kit-lint", PAGE, "script.py")
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -308,7 +308,8 @@ def test_github_whole_file_finding_has_no_position() -> None:
 
 
 def test_reporters_dict_and_render() -> None:
-    assert set(REPORTERS) == {"text", "full", "concise", "grouped", "json", "sarif", "github"}
+    assert set(REPORTERS) == {"text", "full", "concise", "grouped", "json", "sarif", "github",
+                              "rdjson", "gitlab", "summary"}
     human = ("text", "full", "concise", "grouped")
     for name, reporter in REPORTERS.items():
         assert render(name, FINDINGS, RULES) == reporter(FINDINGS, RULES)

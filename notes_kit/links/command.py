@@ -15,7 +15,7 @@ from notes_kit.rules.links import MOVED
 
 def cmd_links(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from notes_kit.commands import _configs, _status
-    from notes_kit.links.progress import progress_for
+    from notes_kit.progress import progress_for
 
     configs = _configs(args)
     config = configs(args.paths[0] if args.paths else ".")
@@ -47,7 +47,7 @@ def summary(result: LinksResult) -> str:
 def lint_hook(args: argparse.Namespace, config: Config, found: Any, err: TextIO) -> bool:
     """`lint --check-links`: add the link findings to the lint result `found` (its
     `findings` list); True when there is no network (said once on `err`)."""
-    from notes_kit.links.progress import progress_for
+    from notes_kit.progress import progress_for
 
     result = run_links(args.paths, config, use_cache=not args.no_cache,
                        changed_since=args.changed_since, progress=progress_for(err))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from notes_kit.config import Config
 from notes_kit.findings import Finding, InputError
@@ -24,11 +24,7 @@ from notes_kit.rules.links import DEAD, LINK_RULES
 if TYPE_CHECKING:
     import httpx
 
-
-class Progress(Protocol):
-    def advance(self) -> None: ...
-
-    def close(self) -> None: ...
+    from notes_kit.progress import Progress
 
 
 @dataclass
