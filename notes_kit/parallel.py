@@ -167,10 +167,10 @@ def _run(paths: list[str], job: Job, workers: int) -> Generator[FileOutcome, Non
 
 def _warm_parser() -> None:
     """Import the parser here once, so forked workers share it (the first file may be YAML)."""
-    from importlib import import_module
+    from notes_kit.mistletoe_loader import load
 
     try:
-        import_module("mistletoe.markdown_renderer")
+        load()
     except ImportError:  # pragma: no cover - mistletoe is a dependency
         pass
 
