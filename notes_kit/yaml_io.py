@@ -81,7 +81,8 @@ def _dumper() -> Any:
     yaml: Any = getattr(_DUMPERS, "yaml", None)
     if yaml is None:
         from ruamel.yaml import YAML
-        from ruamel.yaml.emitter import RoundTripEmitter
+
+        from notes_kit.yaml_emitter import Emitter
 
         yaml = YAML(typ="safe", pure=True)
         yaml.width = 1 << 30  # never fold a line
@@ -90,7 +91,8 @@ def _dumper() -> Any:
         yaml.sort_base_mapping_type_on_output = False
         yaml.Representer = _representer()
         yaml.Resolver = _resolver()
-        yaml.Emitter = RoundTripEmitter  # its prepare_tag skips a per-character loop
+        yaml.Emitter = Emitter  # ruamel's (round-trip: its prepare_tag skips a per-character
+        # loop), with analyze_scalar and write_plain done without one
         _DUMPERS.yaml = yaml
     return yaml
 
