@@ -100,25 +100,21 @@ def run_lint(paths: list[str], config: Config, *, fix: bool = False, write: bool
 
     result = RunResult()
     files = expand(paths)
-    from notes_kit.parallel import iter_files
+    from notes_kit.parallel import LintRun
 
     # One page alone is still checked for a paper or URL listed twice in it; the twin
     # check (NK703, which loads the YAML machinery) waits for a run over several files.
     several = len(files) > 1 or any(not p.endswith((".md", ".yaml", ".yml")) for p in paths)
-    collect = "collection" if several else "page"
+    run = LintRun(files, config, fix=fix, unsafe=unsafe, jobs=jobs, use_cache=use_cache,
+                  collect="collection" if several else "page")
     outcomes = []
     diffs: list[str] = []
-    for outcome in iter_files(files, config, fix=fix, unsafe=unsafe, jobs=jobs,
-                              use_cache=use_cache, collect=collect):
+    for outcome in run.outcomes():
         _collect(outcome, result, write, diffs)
         outcome.fixed = outcome.original = None  # written or shown: no text outlives its file
         outcomes.append(outcome)
     result.diff = "".join(diffs)
-    if files:
-        from notes_kit.parallel import collection_findings
-
-        result.findings.extend(collection_findings(files, config, outcomes, use_cache=use_cache,
-                                                   twins=several))
+    result.findings.extend(run.collection_findings())  # pages and their facts, as linted
     if changed_since:
         from notes_kit.changed import only_changed
 
