@@ -1,14 +1,22 @@
-"""ruamel.yaml's emitter, with its two per-character loops done by str methods and regexes.
+"""ruamel.yaml's emitter and serializer, with their per-character and per-node overhead cut.
 
-ruamel.yaml writes every YAML file notes-kit makes. Two of its emitter's methods
-walk each scalar one character at a time in Python, and together they were half
-of a to-yaml run: `analyze_scalar` (which styles a scalar may take) and
-`write_plain` (which, for lines that never fold, writes the text unchanged).
-`Emitter` answers both the same way without the loop, and hands every case it does
-not cover (YAML 1.1 output, an encoded stream, a root scalar, a line break, a
-line that could fold) to ruamel's own code. tests/test_yaml_emitter.py checks
-`analyze_scalar` against ruamel's on corpus and generated scalars (every character
-class the analysis distinguishes), and whole documents byte for byte.
+ruamel.yaml writes every YAML file notes-kit makes. Most of a to-yaml run went
+to three places in its pure-Python pipeline, each replaced here by code that
+gives the same answer, with ruamel's own code kept for every case not covered:
+
+- Emitter.analyze_scalar (which styles a scalar may take) and write_plain (which,
+  for lines that never fold, writes the text unchanged) walked each scalar one
+  character at a time: now str methods and regexes; YAML 1.1 output, an encoded
+  stream, a root scalar, a line break or a line that could fold go to ruamel;
+- Emitter.emit asked the environment for YAMLDEBUG on every event: asked once
+  (with YAMLDEBUG set, ruamel's emit runs as it was);
+- Serializer.serialize_node kept alias and comment bookkeeping that a tree of
+  plain data (no anchors, no comments: what SafeRepresenter builds for notes-kit)
+  never uses; anything else raises NotPlain and yaml_io dumps with ruamel's own.
+
+tests/test_yaml_emitter.py checks analyze_scalar against ruamel's on corpus and
+generated scalars (every character class the analysis distinguishes), and whole
+documents byte for byte against ruamel's unchanged pipeline.
 """
 
 from __future__ import annotations
@@ -17,7 +25,17 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from ruamel.yaml.compat import DBG_EVENT, dbg
 from ruamel.yaml.emitter import RoundTripEmitter, ScalarAnalysis
+from ruamel.yaml.events import (
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.serializer import Serializer as RuamelSerializer
 
 _SPACE = "\0 \t\r\n\x85\u2028\u2029"  # what ruamel counts as whitespace around indicators
 _BREAKS = "\n\x85\u2028\u2029"
@@ -41,7 +59,24 @@ def _special(allow_unicode: bool, supplementary: bool) -> re.Pattern[str]:
     return re.compile(f"[^{allowed}]")
 
 
+_DEBUG = bool(dbg(DBG_EVENT))  # YAMLDEBUG, read once
+
+
+class NotPlain(Exception):
+    """A node that plain data would not give: the document is dumped by ruamel's own code."""
+
+
 class Emitter(RoundTripEmitter):
+    def emit(self, event: Any) -> None:
+        if _DEBUG:
+            super().emit(event)
+            return
+        self.events.append(event)
+        while not self.need_more_events():
+            self.event = self.events.pop(0)
+            self.state()
+            self.event = None
+
     def analyze_scalar(self, scalar: Any) -> Any:
         if not scalar or type(scalar) is not str or self.serializer.use_version == (1, 1):
             return super().analyze_scalar(scalar)
@@ -101,3 +136,40 @@ def _indicators(scalar: str) -> tuple[bool, bool]:
     if _COLON.search(scalar, 1) is not None or _HASH.search(scalar) is not None:
         block = flow = True
     return block, flow
+
+
+class Serializer(RuamelSerializer):
+    """Events for a tree of plain nodes: no anchors to find, no aliases, no comments."""
+
+    def anchor_node(self, node: Any) -> None:
+        if self.resolver.yaml_path_resolvers:
+            raise NotPlain("path resolvers")
+
+    def serialize_node(self, node: Any, parent: Any, index: Any) -> None:
+        if node.comment is not None or node.anchor is not None:
+            raise NotPlain("a comment or an anchor")
+        kind, emit, resolve = type(node), self.emitter.emit, self.resolver.resolve
+        tag = node.ctag
+        if kind is ScalarNode:
+            value = node.value
+            implicit = (tag == resolve(ScalarNode, value, (True, False)),
+                        tag == resolve(ScalarNode, value, (False, True)),
+                        node.tag.startswith("tag:yaml.org,2002:"))
+            emit(ScalarEvent(None, tag, implicit, value, style=node.style, comment=None))
+        elif kind is SequenceNode:
+            implicit = tag == resolve(SequenceNode, node.value, True)
+            emit(SequenceStartEvent(None, tag, implicit, flow_style=node.flow_style,
+                                    comment=None))
+            for position, item in enumerate(node.value):
+                self.serialize_node(item, node, position)
+            emit(SequenceEndEvent(comment=[None, None]))
+        elif kind is MappingNode:
+            implicit = tag == resolve(MappingNode, node.value, True)
+            emit(MappingStartEvent(None, tag, implicit, flow_style=node.flow_style,
+                                   comment=None, nr_items=len(node.value)))
+            for key, value in node.value:
+                self.serialize_node(key, node, None)
+                self.serialize_node(value, node, key)
+            emit(MappingEndEvent(comment=[None, None]))
+        else:
+            raise NotPlain(kind.__name__)

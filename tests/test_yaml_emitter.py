@@ -35,14 +35,8 @@ SCALARS = st.lists(st.one_of(st.sampled_from(SPECIAL), st.text(max_size=4)),
 
 
 def _plain_emitter() -> Any:
-    """A dumper configured as yaml_io's, with ruamel's own RoundTripEmitter."""
-    from ruamel.yaml.emitter import RoundTripEmitter
-
-    yaml_io._DUMPERS.yaml = None
-    yaml = yaml_io._dumper()
-    yaml_io._DUMPERS.yaml = None
-    yaml.Emitter = RoundTripEmitter
-    return yaml
+    """A dumper configured as yaml_io's, with ruamel's own emitter and serializer."""
+    return yaml_io._dumper(plain=True)
 
 
 def _emitters() -> tuple[Any, Any]:
@@ -129,3 +123,21 @@ def test_corpus_pages_are_byte_identical() -> None:
     assert len(data) >= 70
     for item in data:
         same_text(item)
+
+
+def test_a_tree_that_is_not_plain_is_dumped_by_ruamels_own_serializer(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from notes_kit import yaml_emitter
+
+    data = {"title": "a: b", "items": ["yes", None, 3, "line\nbreak"]}
+    expected = yaml_io.dump(data)
+
+    def refuse(self: Any, node: Any, parent: Any, index: Any) -> None:
+        raise yaml_emitter.NotPlain("test")
+
+    monkeypatch.setattr(yaml_emitter.Serializer, "serialize_node", refuse)
+    yaml_io._forget(False)
+    assert yaml_io.dump(data) == expected
+    monkeypatch.undo()
+    yaml_io._forget(False)
+    assert yaml_io.dump(data) == expected
