@@ -291,18 +291,33 @@ _SEVERITIES = {s.value: s for s in Severity}
 _FIXES = {f.value: f for f in FixKind}
 
 
+_FIELDS = tuple(Finding.__dataclass_fields__)  # the order of encode()'s values
+_NEW = object.__new__
+_FAST = "__slots__" not in Finding.__dict__ and len(_FIELDS) == 11  # else: the constructor
+
+
 def decode(path: str, item: Any) -> Finding:
-    """The inverse of encode(); TypeError, ValueError or KeyError for anything malformed."""
+    """The inverse of encode(); TypeError, ValueError or KeyError for anything malformed.
+
+    A cached run decodes every finding it reports, so the fields are checked in one go
+    and set without the frozen dataclass's per-field __setattr__ (a third of the time)."""
     where, line, column, rule, message, severity, end_line, end_column, fix, suggestions, \
         *rest = item
     if len(rest) > 1:
         raise ValueError("too many fields")
+    if (type(line) is not int or type(column) is not int or type(end_line) is not int
+            or type(end_column) is not int or type(rule) is not str
+            or type(message) is not str or (where is not None and type(where) is not str)):
+        raise TypeError("malformed finding")
     edits = tuple(Edit(_of(int, a), _of(int, b), _of(int, c), _of(int, d), _of(str, t))
-                  for a, b, c, d, t in _sequence(rest[0] if rest else ()))
-    return Finding(path if where is None else _of(str, where), _of(int, line),
-                   _of(int, column), _of(str, rule), _of(str, message), _SEVERITIES[severity],
-                   _of(int, end_line), _of(int, end_column), _FIXES[fix], strs(suggestions),
-                   edits)
+                  for a, b, c, d, t in _sequence(rest[0])) if rest and rest[0] else ()
+    values = (path if where is None else where, line, column, rule, message,
+              _SEVERITIES[severity], end_line, end_column, _FIXES[fix], strs(suggestions), edits)
+    if not _FAST:
+        return Finding(*values)
+    finding = _NEW(Finding)
+    finding.__dict__.update(zip(_FIELDS, values, strict=True))
+    return finding
 
 
 def _of(kind: type[_T], value: Any) -> _T:

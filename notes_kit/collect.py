@@ -11,7 +11,8 @@ the collection rules up to date and writes the index of this set (index.py):
   only the groups they touch computed again;
 - no usable index (the first run over this set, a damaged one, one with mostly
   dead blobs, many changed pages): every page's facts added and the state built
-  once. Facts go to a blob store as they come: no page's facts stay in memory.
+  once. In that case facts go to the blob store as they come (take() streams
+  them), so no page's facts stay in memory, whatever the size of the collection.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class Collection:
 
         self.paths = tuple(sorted(set(files)))
         self.ordinals = {path: index for index, path in enumerate(self.paths)}
+        self.pages = [i for i, path in enumerate(self.paths) if path.endswith(PAGES)]
         self.config, self.cache, self.twins = config, cache, twins
         self.key = set_key(self.paths, twins)
         self.label = "index\0" + self.key
@@ -63,9 +65,13 @@ class Collection:
         self.records: dict[str, Any] = {}  # path -> (digest, findings, *Page)
         if cache is not None:
             self._open_old(cache)
-        self.fresh: dict[int, Facts] = {}  # the pages whose facts this run computed
+        self.fresh: dict[int, Facts] = {}  # facts this run computed, not yet in a store
         self.digests: dict[str, str] = {}  # path -> digest of the bytes this run read
         self.results: dict[str, tuple[str, Any]] = {}  # path -> (digest, encoded findings)
+        self._store: Blobs | None = None  # while building: the new index's blobs
+        self._pages: dict[int, Page] = {}  # the pages of the new state (see Page)
+        self._groups: Groups | None = None  # while building: the state being built
+        self._listings: dict[str, set[str]] = {}  # folder -> its names (see _may_exist)
 
     def _open_old(self, cache: ResultCache) -> None:
         from notes_kit.index import IndexFile
@@ -112,8 +118,14 @@ class Collection:
     def take(self, path: str, facts: PageFacts | None, digest: str | None) -> None:
         """The facts of a page linted this run (digest: of the bytes linted)."""
         ordinal = self.ordinals.get(path)
-        if ordinal is not None:
-            self.fresh[ordinal] = (facts, digest)
+        if ordinal is None:
+            return
+        if self._groups is not None:
+            self._add(ordinal, facts, digest)
+            return
+        self.fresh[ordinal] = (facts, digest)
+        if self.old is None or len(self.fresh) > rebuild_above(len(self.pages)):
+            self._start_build()  # the state is built afresh: stream the facts to blobs
 
     # -- the collection rules -------------------------------------------------------------
 
@@ -126,23 +138,26 @@ class Collection:
                 self.old.close()
 
     def _findings(self) -> list[Finding]:
-        pages = [i for i, path in enumerate(self.paths) if path.endswith(PAGES)]
-        for ordinal in pages:
-            if ordinal not in self.fresh and not self._reusable(ordinal):
-                self.fresh[ordinal] = self._parse(self.paths[ordinal])
-        if self.old is not None and not self.fresh:
-            found = self._stored_findings()
-            if found is not None:
-                if self._results_changed():
-                    self._save(None, None, found)
-                return found
-        groups: Groups | None = None
-        if self.old is not None and len(self.fresh) <= rebuild_above(len(pages)):
-            groups = self._replace(pages)
-        if groups is None:
-            groups = self._build(pages)
+        if self._groups is None:
+            for ordinal in self.pages:
+                if ordinal not in self.fresh and not self._reusable(ordinal):
+                    self.fresh[ordinal] = self._parse(self.paths[ordinal])
+            if self.old is not None and not self.fresh:
+                found = self._stored_findings()
+                if found is not None:
+                    if self._results_changed():
+                        self._save(None, found)
+                    return found
+            if self.old is not None and len(self.fresh) <= rebuild_above(len(self.pages)):
+                groups = self._replace()
+                if groups is not None:
+                    found = groups.findings()
+                    self._save(groups, found)
+                    return found
+            self._start_build()
+        groups = self._built()
         found = groups.findings()
-        self._save(groups, self._store, found)
+        self._save(groups, found)
         return found
 
     def _reusable(self, ordinal: int) -> bool:
@@ -157,7 +172,26 @@ class Collection:
         from notes_kit.cache import file_digest
 
         twin = twin_path(path)
-        return self.digests.get(twin) or file_digest(twin)
+        known = self.digests.get(twin)
+        if known is not None:
+            return known
+        return file_digest(twin) if self._may_exist(twin) else "-"
+
+    def _may_exist(self, path: str) -> bool:
+        """False only when the folder's listing has no such name, even ignoring case and
+        Unicode normalisation: one listing per folder instead of a stat per page."""
+        import unicodedata
+
+        folder, name = os.path.split(path)
+        names = self._listings.get(folder)
+        if names is None:
+            try:
+                found = os.listdir(folder or ".")
+            except OSError:
+                return True
+            names = self._listings[folder] = {
+                unicodedata.normalize("NFC", n).casefold() for n in found}
+        return unicodedata.normalize("NFC", name).casefold() in names
 
     def _parse(self, path: str) -> Facts:
         """Facts of a page read (and hashed) and parsed here."""
@@ -184,20 +218,32 @@ class Collection:
 
     # -- building afresh ----------------------------------------------------------------
 
-    def _build(self, pages: list[int]) -> Groups:
-        """Every page's facts added, then the state built once."""
+    def _start_build(self) -> None:
+        """From here on every page's facts go straight to a new blob store and state."""
         from notes_kit.groups import Groups
 
-        self._store = self._new_store()
-        self._pages: dict[int, Page] = {}
-        groups = Groups(self.paths, self.config, self._facts_of)
-        for ordinal in pages:
-            facts, digest = self._any_facts(ordinal)
-            self._keep(ordinal, facts, digest)
-            if facts is not None:
-                groups.add(ordinal, facts)
-        groups.finish()
-        return groups
+        if self._groups is not None:
+            return
+        self._store, self._pages = self._new_store(), {}
+        self._groups = Groups(self.paths, self.config, self._facts_of)
+        fresh, self.fresh = self.fresh, {}
+        for ordinal, (facts, digest) in sorted(fresh.items()):
+            self._add(ordinal, facts, digest)
+
+    def _built(self) -> Groups:
+        """The state built: the pages not added yet (not linted) added, then sorted once."""
+        assert self._groups is not None
+        for ordinal in self.pages:
+            if ordinal not in self._pages:
+                self._add(ordinal, *self._any_facts(ordinal))
+        self._groups.finish()
+        return self._groups
+
+    def _add(self, ordinal: int, facts: PageFacts | None, digest: str | None) -> None:
+        assert self._groups is not None
+        self._keep(ordinal, facts, digest)
+        if facts is not None:
+            self._groups.add(ordinal, facts)
 
     def _new_store(self) -> Blobs:
         from notes_kit.index import Blobs, FileBlobs, IndexWriter
@@ -214,25 +260,26 @@ class Collection:
             return FileBlobs(os.dup(handle.fileno()), 0)
 
     def _any_facts(self, ordinal: int) -> Facts:
-        """This run's facts, else the last run's (reusable, so known good), else parsed."""
-        if ordinal in self.fresh:
-            return self.fresh.pop(ordinal)
-        record = self._record(self.paths[ordinal])
-        if record is not None and self.old is not None:
+        """The last run's facts when they still hold (and check out), else parsed here."""
+        path = self.paths[ordinal]
+        record = self._record(path)
+        if record is not None and self.old is not None and self._reusable(ordinal):
             if record[3] is None:
                 return None, record[2]
-            facts = _unpack(self.old.blobs, record[3], self.paths[ordinal])
+            facts = _unpack(self.old.blobs, record[3], path)
             if facts is not None:
                 return facts, record[2]
-        return self._parse(self.paths[ordinal])
+        return self._parse(path)
 
     def _keep(self, ordinal: int, facts: PageFacts | None, digest: str | None) -> None:
         from notes_kit.rules.facts import pack_facts
 
+        assert self._store is not None
         ref = None if facts is None else self._store.put(marshal.dumps(pack_facts(facts)))
         self._pages[ordinal] = (digest, ref, None if facts is None else facts.twin_digest)
 
     def _facts_of(self, ordinal: int) -> PageFacts | None:
+        assert self._store is not None
         ref = self._pages[ordinal][1]
         if ref is None:
             return None
@@ -243,7 +290,7 @@ class Collection:
 
     # -- a few pages changed ------------------------------------------------------------
 
-    def _replace(self, pages: list[int]) -> Groups | None:
+    def _replace(self) -> Groups | None:
         """The last run's state with the changed pages replaced; None: build it afresh."""
         from notes_kit.groups import Groups
         from notes_kit.index import IndexWriter
@@ -257,7 +304,7 @@ class Collection:
         if store is None:
             return None
         self._store, self._pages = store, {}
-        for ordinal in pages:
+        for ordinal in self.pages:
             record = self._record(self.paths[ordinal])
             if ordinal not in self.fresh and record is not None:
                 self._pages[ordinal] = record[2:]
@@ -278,31 +325,32 @@ class Collection:
             groups.findings()  # every blob it needs read now: a damaged one is a rebuild
         except _BAD:
             store.abort()
+            self._store, self._pages = None, {}
             return None
         return groups
 
     # -- saving -------------------------------------------------------------------------
 
-    def _save(self, groups: Groups | None, store: Blobs | None, found: list[Finding]) -> None:
+    def _save(self, groups: Groups | None, found: list[Finding]) -> None:
         """The index for the next run (only with the cache; a failed write is no error)."""
         from notes_kit.cache import encode
         from notes_kit.index import IndexWriter
 
-        if store is None and self.old is not None and self.cache is not None:
+        store = self._store
+        if groups is None and self.old is not None and self.cache is not None:
             store = IndexWriter.start(self.cache, self.cache.index_path(self.key), self.old)
         if not isinstance(store, IndexWriter):
             if store is not None:
                 store.close()
             return
-        assert self.old is not None or groups is not None
-        pages = getattr(self, "_pages", None)
         records = {}
         for path in self.paths:
             old = self._record(path)
             result = self.results.get(path) or (old[:2] if old else (None, None))
-            page = (pages.get(self.ordinals[path]) if pages is not None
+            page = (self._pages.get(self.ordinals[path]) if groups is not None
                     else old[2:] if old else None) or (None, None, None)
             records[path] = (*result, *page)
+        self.results, self.digests, self._pages = {}, {}, {}  # in records now: let them go
         if groups is not None:
             state, live = store.put(marshal.dumps(groups.dump())), store.live
         else:

@@ -54,15 +54,15 @@ class Pairs:
     @classmethod
     def sort(cls, hashes: array[int], places: array[int]) -> Pairs:
         """Sorted by hash, then position; bucket by bucket, so no list of every pair is made."""
-        buckets: list[list[int]] = [[] for _ in range(256)]
+        buckets = [array("I") for _ in range(256)]  # 4 bytes an entry, no int objects
         for index, key in enumerate(hashes):
             buckets[key >> 56].append(index)
         done = cls()
-        for bucket in buckets:
+        for number, bucket in enumerate(buckets):
             for joined in sorted(hashes[i] << 64 | places[i] for i in bucket):
                 done.hashes.append(joined >> 64)
                 done.places.append(joined & 0xFFFFFFFFFFFFFFFF)
-            bucket.clear()
+            buckets[number] = array("I")
         return done
 
     def members(self, key: int) -> array[int]:
@@ -156,7 +156,9 @@ class Groups:
         """Sort what add() collected; mark every group that can have findings."""
         new, self._new = self._new or [array("Q") for _ in range(6)], None
         self.titles = Pairs.sort(new[0], new[1])
+        new[0] = new[1] = array("Q")  # each kind's unsorted pairs let go once sorted
         self.urls = Pairs.sort(new[2], new[3])
+        new[2] = new[3] = array("Q")
         self.metas = Pairs.sort(new[4], new[5])
         del new
         for spot in self.spellings.values():

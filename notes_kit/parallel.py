@@ -27,10 +27,12 @@ from notes_kit.config import Config
 from notes_kit.findings import Finding, FixKind
 from notes_kit.runner import FileOutcome, process_file
 
-# A pool pays ~0.1 s to start and fork, and each worker a share of the parent's
-# memory; below these it loses to linting in process (benchmarks/README.md, "pool").
-MIN_FILES = 4  # fewer files than this are not worth a process pool
-MIN_BYTES = 64 * 1024  # nor less text than this (a few tenths of a second of linting)
+# A pool costs 0.1-0.15 s to start (fork, workers, pipes) and pays back at most half
+# the linting (2 CPUs, ~1 ms a kB): below these sizes it lost to linting in process in
+# every measurement, and on CPUs busy with other work it lost at every size
+# (benchmarks/README.md, section (e)); so --jobs 0 counts idle CPUs only (idle_cpus).
+MIN_FILES = 8  # fewer files than this are not worth a process pool
+MIN_BYTES = 1024 * 1024  # nor less text than this (about a second of linting)
 MAX_CHUNK = 32
 MAX_HELD = 32 * 1024 * 1024  # bytes read for the cache kept for the lint (not read twice)
 
@@ -180,9 +182,20 @@ def available_cpus() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def idle_cpus() -> int:
+    """The CPUs not busy with other work, by the one-minute load average (at least 1)."""
+    cpus = available_cpus()
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average here: every CPU counts
+        return cpus
+    return max(1, min(cpus, int(cpus - load + 0.5)))
+
+
 def plan_workers(jobs: int, count: int, size: int) -> int:
-    """Worker processes for `count` files of `size` bytes; 1 means in process."""
-    wanted = jobs if jobs > 0 else available_cpus()
+    """Worker processes for `count` files of `size` bytes; 1 means in process. `jobs` 0:
+    one per idle CPU (a pool competing for busy CPUs is slower than one process)."""
+    wanted = jobs if jobs > 0 else idle_cpus()
     if wanted <= 1 or count < MIN_FILES or size < MIN_BYTES:
         return 1
     return min(wanted, count - 1)

@@ -137,12 +137,32 @@ def test_console_script_returns_with_its_pipes_closed(tmp_path: Path,
         assert done.returncode == 1 and "NK701" in done.stdout, done.stderr
 
 
-def test_small_inputs_stay_in_process() -> None:
+def test_small_inputs_stay_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     assert parallel.plan_workers(1, 500, 10**9) == 1
     assert parallel.plan_workers(4, 2, 10**9) == 1
     assert parallel.plan_workers(4, 100, 1000) == 1
+    assert parallel.plan_workers(4, 100, parallel.MIN_BYTES - 1) == 1
+    assert parallel.plan_workers(4, parallel.MIN_FILES - 1, 10**9) == 1
     assert parallel.plan_workers(4, 100, 10**9) == 4
-    assert parallel.plan_workers(0, 100, 10**9) == min(parallel.available_cpus(), 99)
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 4)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.0, 0.0))
+    assert parallel.plan_workers(0, 100, 10**9) == 4
+
+
+def test_the_default_counts_idle_cpus_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other work on the CPUs: the default pool shrinks, down to linting in process; an
+    explicit --jobs is kept (above the size thresholds)."""
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    for load, workers in ((0.0, 2), (0.4, 2), (0.6, 1), (1.5, 1), (4.0, 1)):
+        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, load, load))
+        assert parallel.plan_workers(0, 100, 10**9) == workers, load
+        assert parallel.plan_workers(2, 100, 10**9) == 2
+
+    def missing() -> tuple[float, float, float]:
+        raise OSError("no load average")
+
+    monkeypatch.setattr(os, "getloadavg", missing)
+    assert parallel.plan_workers(0, 100, 10**9) == 2
 
 
 def test_second_run_comes_from_the_cache(tmp_path: Path, _private_cache: Path,
