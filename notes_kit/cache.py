@@ -46,9 +46,15 @@ if TYPE_CHECKING:
 
 def _sha256(data: bytes = b"") -> hashlib._Hash:
     """hashlib costs ~4 ms to import (OpenSSL): only runs that use it pay it."""
-    import hashlib
+    if not _HASHLIB:  # later calls skip the import statement (called once per page)
+        import hashlib
 
-    return hashlib.sha256(data)
+        _HASHLIB.append(hashlib.sha256)
+    result: hashlib._Hash = _HASHLIB[0](data)
+    return result
+
+
+_HASHLIB: list[Any] = []
 
 
 FORMAT = 2  # bump when the entry layout changes
@@ -66,11 +72,19 @@ def read_regular(path: str) -> bytes | None:
     the problem (missing, directory, FIFO, too large) as it always does.
     """
     try:
-        info = os.stat(path)
+        info = os.stat(path)  # before opening: opening a FIFO would wait for a writer
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
             return None
-        with open(path, "rb") as handle:
-            data = handle.read()  # read(n) would allocate n bytes up front: slow for 16 MiB
+        fd = os.open(path, os.O_RDONLY)  # no file object: a cached run reads every page
+        try:
+            data = os.read(fd, info.st_size + 1)
+            if len(data) != info.st_size:  # it changed meanwhile, or a short read: go on
+                chunks = [data]
+                while chunks[-1] and sum(map(len, chunks)) <= MAX_BYTES:
+                    chunks.append(os.read(fd, 1 << 20))
+                data = b"".join(chunks)
+        finally:
+            os.close(fd)
     except OSError:
         return None
     return data if len(data) <= MAX_BYTES else None
@@ -293,7 +307,9 @@ _FIXES = {f.value: f for f in FixKind}
 
 _FIELDS = tuple(Finding.__dataclass_fields__)  # the order of encode()'s values
 _NEW = object.__new__
-_FAST = "__slots__" not in Finding.__dict__ and len(_FIELDS) == 11  # else: the constructor
+_FAST = "__slots__" not in Finding.__dict__ and _FIELDS == (  # else: the constructor
+    "path", "line", "column", "rule", "message", "severity", "end_line", "end_column", "fix",
+    "suggestions", "edits")
 
 
 def decode(path: str, item: Any) -> Finding:
@@ -311,12 +327,20 @@ def decode(path: str, item: Any) -> Finding:
         raise TypeError("malformed finding")
     edits = tuple(Edit(_of(int, a), _of(int, b), _of(int, c), _of(int, d), _of(str, t))
                   for a, b, c, d, t in _sequence(rest[0])) if rest and rest[0] else ()
-    values = (path if where is None else where, line, column, rule, message,
-              _SEVERITIES[severity], end_line, end_column, _FIXES[fix], strs(suggestions), edits)
+    if type(suggestions) is not tuple or suggestions:  # () is by far the most common
+        suggestions = strs(suggestions)
     if not _FAST:
-        return Finding(*values)
+        return Finding(path if where is None else where, line, column, rule, message,
+                       _SEVERITIES[severity], end_line, end_column, _FIXES[fix], suggestions,
+                       edits)
     finding = _NEW(Finding)
-    finding.__dict__.update(zip(_FIELDS, values, strict=True))
+    fields = finding.__dict__
+    fields["path"] = path if where is None else where
+    fields["line"], fields["column"], fields["rule"], fields["message"] = \
+        line, column, rule, message
+    fields["severity"], fields["end_line"], fields["end_column"] = \
+        _SEVERITIES[severity], end_line, end_column
+    fields["fix"], fields["suggestions"], fields["edits"] = _FIXES[fix], suggestions, edits
     return finding
 
 

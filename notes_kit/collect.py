@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import marshal
 import os
+from array import array
 from typing import TYPE_CHECKING, Any
 
 from notes_kit.config import Config
@@ -72,6 +73,7 @@ class Collection:
         self._pages: dict[int, Page] = {}  # the pages of the new state (see Page)
         self._groups: Groups | None = None  # while building: the state being built
         self._listings: dict[str, set[str]] = {}  # folder -> its names (see _may_exist)
+        self._no_yaml: dict[str, bool] = {}  # folder -> it has no .yaml file (_twinless)
 
     def _open_old(self, cache: ResultCache) -> None:
         from notes_kit.index import IndexFile
@@ -80,15 +82,16 @@ class Collection:
         if old is None:
             return
         head = old.head
-        if (type(head) is dict and head.get("format") == HEAD_FORMAT
-                and head.get("key") == self.key and type(head.get("records")) is dict):
-            self.old, self.records = old, head["records"]
+        records = head.get("records") if type(head) is dict else None
+        if (type(records) is dict and head.get("format") == HEAD_FORMAT
+                and head.get("key") == self.key
+                and all(type(r) is tuple and len(r) == 5 for r in records.values())):
+            self.old, self.records = old, records
         else:
             old.close()
 
     def _record(self, path: str) -> tuple[Any, ...] | None:
-        record = self.records.get(path)
-        return record if type(record) is tuple and len(record) == 5 else None
+        return self.records.get(path)  # each checked when the index was read
 
     # -- while the files are linted -------------------------------------------------------
 
@@ -96,12 +99,12 @@ class Collection:
         """The findings the index holds for these bytes of this path, or None."""
         from notes_kit.cache import decode
 
-        record = self._record(path)
+        record = self.records.get(path)
         if record is None or record[0] != digest or record[1] is None:
             return None
         try:
             return [decode(path, item) for item in record[1]]
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, AttributeError):
             return None
 
     def saw(self, path: str, digest: str | None, findings: list[Finding] | None) -> None:
@@ -163,10 +166,25 @@ class Collection:
     def _reusable(self, ordinal: int) -> bool:
         """The last run's facts still hold: same page bytes and (for NK703) same twin."""
         path = self.paths[ordinal]
-        record, digest = self._record(path), self.digests.get(path)
+        record, digest = self.records.get(path), self.digests.get(path)
         if record is None or digest is None or record[2] != digest:
             return False
-        return not self.twins or record[3] is None or record[4] == self._twin_digest(path)
+        if not self.twins or record[3] is None:
+            return True
+        if record[4] == "-" and self._twinless(_split(path)[0]):
+            return True  # no twin then, and no YAML file in its folder now
+        return bool(record[4] == self._twin_digest(path))
+
+    def _twinless(self, folder: str) -> bool:
+        """The folder holds no .yaml file at all (so no page in it has a twin)."""
+        found = self._no_yaml.get(folder)
+        if found is None:
+            try:
+                found = not any(n.lower().endswith(".yaml") for n in os.listdir(folder or "."))
+            except OSError:
+                found = False
+            self._no_yaml[folder] = found
+        return found
 
     def _twin_digest(self, path: str) -> str:
         from notes_kit.cache import file_digest
@@ -180,18 +198,15 @@ class Collection:
     def _may_exist(self, path: str) -> bool:
         """False only when the folder's listing has no such name, even ignoring case and
         Unicode normalisation: one listing per folder instead of a stat per page."""
-        import unicodedata
-
-        folder, name = os.path.split(path)
+        folder, name = _split(path)
         names = self._listings.get(folder)
         if names is None:
             try:
                 found = os.listdir(folder or ".")
             except OSError:
                 return True
-            names = self._listings[folder] = {
-                unicodedata.normalize("NFC", n).casefold() for n in found}
-        return unicodedata.normalize("NFC", name).casefold() in names
+            names = self._listings[folder] = {_folded(n) for n in found}
+        return _folded(name) in names
 
     def _parse(self, path: str) -> Facts:
         """Facts of a page read (and hashed) and parsed here."""
@@ -309,9 +324,10 @@ class Collection:
             if ordinal not in self.fresh and record is not None:
                 self._pages[ordinal] = record[2:]
         try:
-            groups = Groups.load(_state(store, head.get("groups")), self.paths, self.config,
-                                 self._facts_of)
-            store.live = live - head["groups"][1]
+            meta, refs = head["groups"]
+            groups = Groups.load(_state(store, meta), [_array(store, ref) for ref in refs],
+                                 self.paths, self.config, self._facts_of)
+            store.live = live - meta[1] - sum(ref[1] for ref in refs)
             for ordinal, (facts, digest) in sorted(self.fresh.items()):
                 record = self._record(self.paths[ordinal])
                 old = None
@@ -352,13 +368,34 @@ class Collection:
             records[path] = (*result, *page)
         self.results, self.digests, self._pages = {}, {}, {}  # in records now: let them go
         if groups is not None:
-            state, live = store.put(marshal.dumps(groups.dump())), store.live
+            meta, arrays = groups.dump()
+            state = (store.put(marshal.dumps(meta)),
+                     tuple(store.put(memoryview(a).cast("B")) for a in arrays))
+            live = store.live
         else:
             assert self.old is not None
             state, live = self.old.head["groups"], self.old.head["live"]
         head = {"format": HEAD_FORMAT, "key": self.key, "records": records,
                 "final": tuple(encode("", f) for f in found), "groups": state, "live": live}
         store.commit(head, self.label)
+
+
+def _split(path: str) -> tuple[str, str]:
+    """os.path.split, by one rpartition where "/" is the only separator (a cached run splits
+    the path of every page)."""
+    if os.sep == "/" and not os.altsep:
+        folder, _, name = path.rpartition("/")
+        return (folder or ("/" if path.startswith("/") else "")), name
+    return os.path.split(path)
+
+
+def _folded(name: str) -> str:
+    """A file name as a case- and normalisation-blind file system might match it."""
+    if name.isascii():
+        return name.lower()
+    import unicodedata
+
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def _unpack(store: Blobs, ref: Any, path: str) -> PageFacts | None:
@@ -371,6 +408,16 @@ def _unpack(store: Blobs, ref: Any, path: str) -> PageFacts | None:
         return unpack_facts(path, marshal.loads(raw))
     except (EOFError, ValueError, TypeError):
         return None
+
+
+def _array(store: Blobs, ref: Any) -> array[int]:
+    """One of the state's sorted arrays, as the index wrote it (raw 64-bit integers)."""
+    raw = store.get(ref)
+    if raw is None:
+        raise LookupError("the collection state does not check out")
+    found = array("Q")
+    found.frombytes(raw)
+    return found
 
 
 def _state(store: Blobs, ref: Any) -> Any:

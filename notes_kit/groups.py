@@ -386,8 +386,9 @@ class Groups:
 
     # -- kept between runs --------------------------------------------------------------
 
-    def dump(self) -> tuple[Any, ...]:
-        """The state as plain values (marshal), for the index."""
+    def dump(self) -> tuple[tuple[Any, ...], list[array[int]]]:
+        """The state as plain values (marshal), and its six sorted arrays: the index writes
+        those as they are (no copy of what is most of the state)."""
         from notes_kit.cache import encode
 
         spellings = tuple((name, s[0], s[1], s[2], s[3], s[4].tobytes())
@@ -396,19 +397,25 @@ class Groups:
                       for o, s in sorted(self.marks.items()))
         found = tuple((kind, key, tuple(encode("", f) for f in group))
                       for (kind, key), group in self.found.items())
-        return (self.titles.dump(), self.urls.dump(), self.metas.dump(), spellings,
-                bytes(self.present), tuple(sorted(self.stale)), marks, found)
+        arrays = [self.titles.hashes, self.titles.places, self.urls.hashes, self.urls.places,
+                  self.metas.hashes, self.metas.places]
+        return (spellings, bytes(self.present), tuple(sorted(self.stale)), marks, found), arrays
 
     @classmethod
-    def load(cls, data: Any, paths: tuple[str, ...], config: Config, facts_of: FactsOf
-             ) -> Groups:
+    def load(cls, data: Any, arrays: list[array[int]], paths: tuple[str, ...], config: Config,
+             facts_of: FactsOf) -> Groups:
         """The inverse of dump(); ValueError, TypeError, IndexError or KeyError if malformed."""
         from notes_kit.cache import decode, of
         from notes_kit.suppress import Suppression, Suppressions
 
-        titles, urls, metas, spellings, present, stale, marks, found = data
+        spellings, present, stale, marks, found = data
+        if len(arrays) != 6 or any(len(a) != len(b) for a, b in zip(arrays[::2], arrays[1::2],
+                                                                    strict=True)):
+            raise ValueError("malformed pairs")
         groups = cls(paths, config, facts_of)
-        groups.titles, groups.urls, groups.metas = map(Pairs.load, (titles, urls, metas))
+        groups.titles, groups.urls, groups.metas = (Pairs(arrays[0], arrays[1]),
+                                                    Pairs(arrays[2], arrays[3]),
+                                                    Pairs(arrays[4], arrays[5]))
         for name, count, ordinal, line, column, pages in spellings:
             used = array("I")
             used.frombytes(pages)

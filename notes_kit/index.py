@@ -40,7 +40,7 @@ class Blobs:
         self.data = bytearray()
         self.live = 0
 
-    def put(self, payload: bytes) -> Ref:
+    def put(self, payload: bytes | memoryview) -> Ref:
         ref = (len(self.data), len(payload), checksum("blob", payload)[:16])
         self.data += payload
         self.live += len(payload)
@@ -64,13 +64,13 @@ class FileBlobs(Blobs):
         self.fd = fd
         self.end = end  # where the next blob goes; reads beyond it are refused
 
-    def put(self, payload: bytes) -> Ref:
+    def put(self, payload: bytes | memoryview) -> Ref:
         ref = (self.end, len(payload), checksum("blob", payload)[:16])
         self.put_raw(payload)
         self.live += len(payload)
         return ref
 
-    def put_raw(self, data: bytes) -> None:
+    def put_raw(self, data: bytes | memoryview) -> None:
         view = memoryview(data)
         while view:
             written = os.pwrite(self.fd, view, self.end)

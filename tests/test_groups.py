@@ -3,6 +3,7 @@ computing them over every page at once (rules.collection), after any sequence of
 
 from __future__ import annotations
 
+import marshal
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -67,7 +68,9 @@ def test_changes_give_the_findings_of_a_full_computation(start: list[Any],
             groups.add(ordinal, facts)
     groups.finish()
     assert full(groups.findings()) == full(collection_findings(list(PATHS), config, known))
-    groups = Groups.load(groups.dump(), paths, config, current.get)  # through the index form
+    meta, arrays = groups.dump()  # through the index form: plain values, raw arrays
+    groups = Groups.load(marshal.loads(marshal.dumps(meta)), [_array(list(a)) for a in arrays],
+                         paths, config, current.get)
     for index, spec in steps:
         path = PATHS[index]
         ordinal = paths.index(path)
