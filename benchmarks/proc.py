@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -43,9 +44,16 @@ class Rounds:
     procs: list[Proc]  # each command's median
     wall: list[float]  # median per-round wall-time ratio to the first command
     cpu: list[float]  # the same for CPU time
+    runs: list[list[Proc]]  # every timed run of each command, round by round
 
     def ratio(self, index: int) -> str:
         return f"{self.wall[index]:.2f}x floor (CPU {self.cpu[index]:.2f}x)"
+
+    def between(self, index: int, floor: int) -> tuple[float, float]:
+        """Median over rounds of command `index`'s wall (and CPU) time over `floor`'s."""
+        pairs = list(zip(self.runs[index], self.runs[floor], strict=True))
+        return (statistics.median(p.wall / f.wall for p, f in pairs),
+                statistics.median(p.cpu / max(f.cpu, 1e-9) for p, f in pairs))
 
 
 class Runner:
@@ -85,7 +93,24 @@ class Runner:
     def clear_results(self) -> None:
         shutil.rmtree(self.cache / "results", ignore_errors=True)
 
-    def once(self, cmd: Sequence[str], *, bytecode: bool = True, cwd: Path = REPO) -> Proc:
+    def forget_sync(self) -> None:
+        """Drop what sync remembered as up to date: the next sync converts every page."""
+        for folder in self.cache.glob("results/*/sync"):
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def probe_sync(self, folder: Path) -> bool:
+        """Whether `sync --check` of this folder (unchanged since its last sync) imports the
+        parser, i.e. parses any page."""
+        code = ("import sys\nfrom notes_kit.cli import run\nrun(['sync', '--check', "
+                f"{str(folder)!r}])\nprint('mistletoe' in sys.modules)\n")
+        done = subprocess.run([self.python, "-c", code], cwd=REPO, env=self.env(True),
+                              capture_output=True, text=True, check=False)
+        return done.stdout.strip().endswith("True")
+
+    def once(self, cmd: Sequence[str], *, bytecode: bool = True, cwd: Path = REPO,
+             any_exit: bool = False) -> Proc:
+        """One run; an exit status other than 0 or 1 (findings) is an error, unless
+        `any_exit` (peers: codespell exits 65 when it finds a typo)."""
         with tempfile.TemporaryFile() as err:
             start = time.perf_counter()
             child = subprocess.Popen(list(cmd), cwd=cwd, env=self.env(bytecode),
@@ -93,19 +118,19 @@ class Runner:
             _, status, usage = os.wait4(child.pid, 0)
             wall = time.perf_counter() - start
             child.returncode = os.waitstatus_to_exitcode(status)
-            if child.returncode not in (0, 1):  # 1: findings, as expected
+            if child.returncode not in (0, 1) and not any_exit:  # 1: findings, as expected
                 err.seek(0)
                 message = err.read().decode(errors="replace")[-2000:]
                 raise RuntimeError(f"{self.show(cmd)} exited {child.returncode}:\n{message}")
         return Proc(wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime)
 
-    def json(self, cmd: Sequence[str]) -> dict[str, float]:
+    def json(self, cmd: Sequence[str]) -> dict[str, Any]:
         """Run a helper that prints JSON (in its own process: this one stays small)."""
         import json
 
         done = subprocess.run(list(cmd), cwd=REPO, env=self.env(True), capture_output=True,
                               text=True, check=True)
-        result: dict[str, float] = json.loads(done.stdout)
+        result: dict[str, Any] = json.loads(done.stdout)
         return result
 
     def median(self, cmd: Sequence[str], runs: int, *, bytecode: bool = True,
@@ -118,8 +143,8 @@ class Runner:
         return median(procs)
 
     def interleaved(self, cmds: Sequence[Sequence[str]], runs: int, *, cwd: Path = REPO,
-                    bytecode: bool = True,
-                    before: Sequence[Callable[[], None] | None] = ()) -> Rounds:
+                    bytecode: bool = True, before: Sequence[Callable[[], None] | None] = (),
+                    any_exit: Sequence[bool] = ()) -> Rounds:
         """Run the commands in turn, `runs` rounds (after one untimed round): fair under load.
 
         `before[i]`, when given, runs (untimed) before each run of command i. Returns
@@ -129,12 +154,13 @@ class Runner:
         the two on a shared machine, where a process also waits for a core.
         """
         hooks = list(before) + [None] * (len(cmds) - len(before))
+        lenient = list(any_exit) + [False] * (len(cmds) - len(any_exit))
 
         def one(index: int) -> Proc:
             hook = hooks[index]
             if hook is not None:
                 hook()
-            return self.once(cmds[index], bytecode=bytecode, cwd=cwd)
+            return self.once(cmds[index], bytecode=bytecode, cwd=cwd, any_exit=lenient[index])
 
         for index in range(len(cmds)):
             one(index)
@@ -146,7 +172,7 @@ class Runner:
                 for procs in got]
         cpu = [statistics.median(p.cpu / f.cpu for p, f in zip(procs, got[0], strict=True))
                for procs in got]
-        return Rounds([median(procs) for procs in got], wall, cpu)
+        return Rounds([median(procs) for procs in got], wall, cpu, got)
 
     def show(self, cmd: Sequence[str]) -> str:
         words = []
@@ -155,9 +181,16 @@ class Runner:
                 word = "python"
             elif word == self.nk[0] and len(self.nk) == 1:
                 word = "notes-kit"
+            elif os.path.dirname(word) == os.path.dirname(self.python):
+                word = os.path.basename(word)  # a peer installed beside this Python
             words.append(word.replace(str(self.tmp), "$TMP"))
         line = shlex.join(words).replace(f"{REPO}/", "").replace(str(REPO.parent), "..")
         return f"`{line}`"
+
+    def peer(self, name: str) -> str | None:
+        """A peer tool's executable: beside this Python (its virtual environment), or on PATH."""
+        here = Path(self.python).parent / name
+        return str(here) if here.exists() else shutil.which(name)
 
     def describe(self) -> str:
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())

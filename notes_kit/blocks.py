@@ -41,6 +41,10 @@ class TooDeep(Exception):
 def parse_blocks(lines: list[str]) -> list[Block]:
     """Parse LF-split source lines (no line-end characters) into top-level blocks."""
     _refuse_deep_lists(lines)
+    if "mistletoe.markdown_renderer" not in sys.modules:
+        from notes_kit.mistletoe_loader import load
+
+        load()  # mistletoe without its import-time scan of every code point, where known safe
     from mistletoe.block_token import Document
     from mistletoe.markdown_renderer import MarkdownRenderer
 

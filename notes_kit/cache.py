@@ -6,24 +6,25 @@ can be reused while none of those change. A run's *stamp* hashes everything
 but the file: tool version and source, config.fingerprint(),
 registry_fingerprint() and the codespell dictionary. Each stamp gets its own
 folder under `cache_dir()/results/`, so changing any of them simply starts a
-new folder (old ones are pruned). Inside, one small JSON entry per path holds
-the sha256 of the bytes that were linted and the findings; a lookup hashes the
-current bytes and compares.
+new folder (old ones are pruned). In it:
+
+- one small entry per path: the sha256 of the bytes that were linted and their
+  findings, for runs over any set of files (pre-commit passes a few);
+- one *index* per set of files (index.py): every file's digest and findings, each
+  page's collection facts and the collection rules' state (groups.py), so a run
+  over the same set reads one file, and after a page changed only that page is
+  linted and only the groups it touches are computed again;
+- small sealed values (value()/put_value()), e.g. what `sync` found up to date.
 
 Only lint results are stored. They do not depend on --fix/--unsafe-fixes;
 the runner decides whether a cached result also answers a fix run.
 
-The collection rules (NK7xx, NK404) get one entry per set of paths: their
-findings, keyed by every input's digest, and beside it a `.facts` file of JSON
-lines, one per page: its digest and compact facts (facts_to_json()). When a
-page changed, the other pages' facts are read from there instead of parsing
-them again; a line is used only while its page's digest (and, for NK703, its
-twin's) still matches.
-
-Robust with concurrent processes: entries are written to a unique temporary
-file and renamed into place, so a reader sees a whole entry or none; an entry
-that does not decode is a miss, never an error. Only the standard library is
-imported here: a full cache hit must not import the parser.
+Every file is sealed (notes_kit.sealed: sha256 over its name and payload) and
+written to a unique temporary file, then renamed into place: a reader sees a
+whole entry or none, and a damaged, torn or foreign entry is a miss, never an
+error and never a different answer. Payloads are marshal (our data only, and
+only decoded after the seal matched). Only the standard library is imported
+here: a full cache hit must not import the parser.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import itertools
 import os
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -41,22 +42,20 @@ from notes_kit.findings import Edit, Finding, FixKind, Severity
 
 if TYPE_CHECKING:
     import hashlib
-    from types import ModuleType
-
-    from notes_kit.rules.facts import PageFacts
 
 
 def _sha256(data: bytes = b"") -> hashlib._Hash:
-    """hashlib costs ~5 ms to import (OpenSSL): only runs that use the cache pay it."""
-    import hashlib
+    """hashlib costs ~4 ms to import (OpenSSL): only runs that use it pay it."""
+    if not _HASHLIB:  # later calls skip the import statement (called once per page)
+        import hashlib
 
-    return hashlib.sha256(data)
+        _HASHLIB.append(hashlib.sha256)
+    result: hashlib._Hash = _HASHLIB[0](data)
+    return result
 
 
-def _json() -> ModuleType:
-    import json
+_HASHLIB: list[Any] = []
 
-    return json
 
 FORMAT = 2  # bump when the entry layout changes
 KEEP_STAMPS = 4  # result folders kept (one per tool/config/registry combination)
@@ -73,11 +72,19 @@ def read_regular(path: str) -> bytes | None:
     the problem (missing, directory, FIFO, too large) as it always does.
     """
     try:
-        info = os.stat(path)
+        info = os.stat(path)  # before opening: opening a FIFO would wait for a writer
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
             return None
-        with open(path, "rb") as handle:
-            data = handle.read()  # read(n) would allocate n bytes up front: slow for 16 MiB
+        fd = os.open(path, os.O_RDONLY)  # no file object: a cached run reads every page
+        try:
+            data = os.read(fd, info.st_size + 1)
+            if len(data) != info.st_size:  # it changed meanwhile, or a short read: go on
+                chunks = [data]
+                while chunks[-1] and sum(map(len, chunks)) <= MAX_BYTES:
+                    chunks.append(os.read(fd, 1 << 20))
+                data = b"".join(chunks)
+        finally:
+            os.close(fd)
     except OSError:
         return None
     return data if len(data) <= MAX_BYTES else None
@@ -139,6 +146,11 @@ def run_stamp(config: Config) -> str:
     return _sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
+def set_key(files: Iterable[str], twins: bool) -> str:
+    """Names one set of files (and whether its twins are compared): its index's key."""
+    return "\0".join(["twins" if twins else "pages", *sorted(set(files))])
+
+
 class ResultCache:
     """One run's view of the result cache: the folder of its stamp."""
 
@@ -165,103 +177,99 @@ class ResultCache:
 
     def _entry(self, path: str) -> str:
         name = _sha256(f"{os.path.abspath(path)}\0{path}".encode()).hexdigest()[:40]
-        return f"{self._prefix}{name[:2]}{os.sep}{name}.json"
+        return f"{self._prefix}{name[:2]}{os.sep}{name}.entry"
+
+    def has_entry(self, path: str) -> bool:
+        """Whether an entry exists for this path (a cheap test before reading the file)."""
+        return os.path.exists(self._entry(path))
 
     def lookup(self, path: str, digest: str) -> list[Finding] | None:
         """The stored findings for the bytes with this digest at this path, or None."""
+        entry = self._read(self._entry(path), f"result\0{path}")
         try:
-            with open(self._entry(path), "rb") as handle:
-                raw = handle.read()
-        except OSError:
-            return None
-        try:
-            entry = _json().loads(raw)
-            if (not isinstance(entry, dict) or entry.get("format") != FORMAT
-                    or entry.get("path") != path
-                    or entry.get("sha256") != digest):
+            form, where, sha, items = entry
+            if form != FORMAT or where != path or sha != digest:
                 return None
-            return [decode(path, item) for item in entry["findings"]]
-        except (ValueError, TypeError, KeyError, AttributeError):
-            return None  # a torn or foreign entry is a miss
+            return [decode(path, item) for item in items]
+        except (ValueError, TypeError, KeyError):
+            return None  # a foreign entry is a miss
 
     def store(self, path: str, digest: str, findings: Sequence[Finding]) -> None:
         """Write one entry atomically; silently skipped when the cache is not writable."""
-        entry = {"format": FORMAT, "path": path, "sha256": digest,
-                 "findings": [encode(path, f) for f in findings]}
-        self._write(Path(self._entry(path)), entry)
+        entry = (FORMAT, path, digest, tuple(encode(path, f) for f in findings))
+        self._write(Path(self._entry(path)), f"result\0{path}", entry)
 
-    def _write(self, target: Path, entry: dict[str, Any]) -> None:
-        self._put(target, [_json().dumps(entry, ensure_ascii=False,
-                                         separators=(",", ":")).encode("utf-8")])
+    def value(self, kind: str, key: str) -> Any:
+        """A value put_value() stored under (kind, key), or None."""
+        return self._read(str(self._value_path(kind, key)), f"{kind}\0{key}")
 
-    def _put(self, target: Path, chunks: Iterable[bytes]) -> None:
+    def put_value(self, kind: str, key: str, value: Any) -> None:
+        self._write(self._value_path(kind, key), f"{kind}\0{key}", value)
+
+    def _value_path(self, kind: str, key: str) -> Path:
+        name = _sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+        return self.folder / kind / f"{name}.bin"
+
+    def index_path(self, key: str) -> Path:
+        return self._value_path("index", key).with_suffix(".index")
+
+    def _read(self, name: str, label: str) -> Any:
+        """The unsealed, unmarshalled payload of one file; None when absent or damaged."""
+        import marshal
+
+        from notes_kit.sealed import unseal
+
+        try:
+            with open(name, "rb") as handle:
+                payload = unseal(label, handle.read())
+            return None if payload is None else marshal.loads(payload)
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+
+    def _write(self, target: Path, label: str, value: Any) -> None:
+        import marshal
+
+        from notes_kit.sealed import seal
+
+        try:
+            payload = marshal.dumps(value)
+        except ValueError:  # not marshallable: nothing is stored
+            return
+        self.put_file(target, [seal(label, payload)])
+
+    def put_file(self, target: Path, chunks: Iterable[bytes]) -> None:
         """Write through a unique temporary file and rename: readers see all or nothing."""
-        tmp = target.parent / f".tmp-{os.getpid()}-{next(_SERIAL)}"
+        tmp = self.temporary(target.parent)
+        if tmp is None:
+            return
+        try:
+            with open(tmp, "wb") as handle:
+                handle.writelines(chunks)
+            os.replace(tmp, target)
+        except OSError:
+            discard(tmp)
+            return
+        self.pruned()
+
+    def temporary(self, folder: Path) -> Path | None:
+        """A new, unique, empty file in `folder` (made if needed); None when not writable."""
+        tmp = folder / f".tmp-{os.getpid()}-{next(_SERIAL)}"
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
         try:
             try:
                 fd = os.open(tmp, flags, 0o644)
             except FileNotFoundError:  # the folder's first entry (mkdir first costs every time)
-                target.parent.mkdir(parents=True, exist_ok=True)
+                folder.mkdir(parents=True, exist_ok=True)
                 fd = os.open(tmp, flags, 0o644)
-            with os.fdopen(fd, "wb") as handle:
-                handle.writelines(chunks)
-            os.replace(tmp, target)
         except OSError:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
-            return
+            return None
+        os.close(fd)
+        return tmp
+
+    def pruned(self) -> None:
         if not self._pruned:
             self._pruned = True
             self.prune()
-
-    def stored_facts(self, inputs: dict[str, str]) -> Iterator[tuple[str, str, Any]]:
-        """(path, sha256, facts_to_json()) of each page, as the last run over the same paths
-        stored them (whatever changed since); one line at a time, so a big collection is
-        never decoded all at once."""
-        json = _json()
-        try:
-            with open(self._collection_entry(inputs).with_suffix(".facts"), "rb") as handle:
-                if json.loads(handle.readline()) != {"format": FORMAT}:
-                    return
-                for line in handle:
-                    path, digest, facts = json.loads(line)
-                    if type(path) is str and type(digest) is str:
-                        yield path, digest, facts
-        except (OSError, ValueError, TypeError):
-            return  # a torn or foreign entry: the pages are parsed again
-
-    def store_facts(self, inputs: dict[str, str],
-                    pages: Iterable[tuple[str, str, list[Any]]]) -> None:
-        """Keep every page's facts for the next run over these paths (one JSON line each)."""
-        json = _json()
-        self._put(self._collection_entry(inputs).with_suffix(".facts"), itertools.chain(
-            [json.dumps({"format": FORMAT}).encode("utf-8") + b"\n"],
-            (json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
-             for row in pages)))
-
-    def lookup_collection(self, inputs: dict[str, str]) -> list[Finding] | None:
-        """The collection findings stored for exactly these inputs (path -> digest), or None."""
-        try:
-            entry = _json().loads(self._collection_entry(inputs).read_bytes())
-            if (not isinstance(entry, dict) or entry.get("format") != FORMAT
-                    or entry.get("inputs") != inputs):
-                return None
-            return [decode("", item) for item in entry["findings"]]
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            return None
-
-    def store_collection(self, inputs: dict[str, str], findings: Sequence[Finding]) -> None:
-        entry = {"format": FORMAT, "inputs": inputs,
-                 "findings": [encode("", f) for f in findings]}
-        self._write(self._collection_entry(inputs), entry)
-
-    def _collection_entry(self, inputs: dict[str, str]) -> Path:
-        """One entry per set of paths: a changed file overwrites it, a new set adds one."""
-        name = _sha256("\0".join(sorted(inputs)).encode()).hexdigest()[:40]
-        return self.folder / "collection" / f"{name}.json"
 
     def prune(self, keep: int = KEEP_STAMPS) -> None:
         """Drop the folders of all but the most recently used stamps."""
@@ -278,83 +286,91 @@ class ResultCache:
                 shutil.rmtree(old, ignore_errors=True)
 
 
-def encode(path: str, finding: Finding) -> list[Any]:
-    """A finding as a compact JSON list; the path is left out when it is the file's own."""
-    return [None if finding.path == path else finding.path, finding.line, finding.column,
+def discard(path: Path | str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def encode(path: str, finding: Finding) -> tuple[Any, ...]:
+    """A finding as a compact tuple; the path is left out when it is the file's own."""
+    return (None if finding.path == path else finding.path, finding.line, finding.column,
             finding.rule, finding.message, finding.severity.value, finding.end_line,
-            finding.end_column, finding.fix.value, list(finding.suggestions),
-            [[e.line, e.column, e.end_line, e.end_column, e.text] for e in finding.edits]]
+            finding.end_column, finding.fix.value, tuple(finding.suggestions),
+            tuple((e.line, e.column, e.end_line, e.end_column, e.text) for e in finding.edits))
 
 
 _SEVERITIES = {s.value: s for s in Severity}
 _FIXES = {f.value: f for f in FixKind}
 
 
+_FIELDS = tuple(Finding.__dataclass_fields__)  # the order of encode()'s values
+_NEW = object.__new__
+_FAST = "__slots__" not in Finding.__dict__ and _FIELDS == (  # else: the constructor
+    "path", "line", "column", "rule", "message", "severity", "end_line", "end_column", "fix",
+    "suggestions", "edits")
+
+
 def decode(path: str, item: Any) -> Finding:
-    """The inverse of encode(); TypeError, ValueError or KeyError for anything malformed."""
+    """The inverse of encode(); TypeError, ValueError or KeyError for anything malformed.
+
+    A cached run decodes every finding it reports, so the fields are checked in one go
+    and set without the frozen dataclass's per-field __setattr__ (a third of the time)."""
     where, line, column, rule, message, severity, end_line, end_column, fix, suggestions, \
-        edits = item
-    return Finding(path if where is None else _of(str, where), _of(int, line),
-                   _of(int, column), _of(str, rule), _of(str, message), _SEVERITIES[severity],
-                   _of(int, end_line), _of(int, end_column), _FIXES[fix], _strs(suggestions),
-                   tuple(_edit(e) for e in _of(list, edits)))
-
-
-def _edit(item: Any) -> Edit:
-    line, column, end_line, end_column, text = item
-    return Edit(_of(int, line), _of(int, column), _of(int, end_line), _of(int, end_column),
-                _of(str, text))
-
-
-def facts_to_json(facts: PageFacts | None) -> list[Any]:
-    """A page's collection facts as JSON; [] for a file that is not a conference page."""
-    if facts is None:
-        return []
-    marks = None if facts.suppressions is None else [
-        [s.rule, s.first, s.last, s.line, s.column] for s in facts.suppressions.items]
-    return [list(facts.keys), facts.titles, facts.spots.tolist(), list(facts.urls),
-            facts.links.tolist(), [list(r) for r in facts.raw_urls],
-            [list(a) for a in facts.affiliations], sorted(facts.meta_urls), marks,
-            facts.twin_stale, facts.twin_digest]
-
-
-def facts_from_json(path: str, item: list[Any]) -> PageFacts | None:
-    """The inverse of facts_to_json(); TypeError for anything malformed."""
-    from array import array
-
-    from notes_kit.rules.facts import PageFacts
-    from notes_kit.suppress import Suppression, Suppressions
-
-    if not item:
-        return None
-    try:
-        keys, titles, spots, urls, links, raw, names, meta, marks, stale, twin = item
-        facts = PageFacts(
-            path, _strs(keys), _of(str, titles), array("i", spots), _strs(urls), array("i", links),
-            tuple((_of(int, i), _of(str, u)) for i, u in raw),
-            tuple((_of(str, n), _of(int, c), _of(int, a), _of(int, b)) for n, c, a, b in names),
-            frozenset(_strs(meta)), None if marks is None else Suppressions(path, tuple(
-                Suppression(_of(str, r), _of(int, f), _of(int, t), _of(int, a), _of(int, b))
-                for r, f, t, a, b in marks)),
-            _of(bool, stale), None if twin is None else _of(str, twin))
-    except (ValueError, OverflowError) as exc:
-        raise TypeError("malformed facts") from exc
-    if (len(facts.spots) != 3 * len(facts.keys) or len(facts.links) != 3 * len(facts.urls)
-            or not all(0 <= i < len(keys) for i in facts.links[::3])
-            or not all(0 <= i < len(urls) for i, _ in facts.raw_urls)):
-        raise TypeError("malformed facts")
-    return facts
+        *rest = item
+    if len(rest) > 1:
+        raise ValueError("too many fields")
+    if (type(line) is not int or type(column) is not int or type(end_line) is not int
+            or type(end_column) is not int or type(rule) is not str
+            or type(message) is not str or (where is not None and type(where) is not str)):
+        raise TypeError("malformed finding")
+    edits = tuple(Edit(_of(int, a), _of(int, b), _of(int, c), _of(int, d), _of(str, t))
+                  for a, b, c, d, t in _sequence(rest[0])) if rest and rest[0] else ()
+    if type(suggestions) is not tuple or suggestions:  # () is by far the most common
+        suggestions = strs(suggestions)
+    if not _FAST:
+        return Finding(path if where is None else where, line, column, rule, message,
+                       _SEVERITIES[severity], end_line, end_column, _FIXES[fix], suggestions,
+                       edits)
+    finding = _NEW(Finding)
+    fields = finding.__dict__
+    fields["path"] = path if where is None else where
+    fields["line"], fields["column"], fields["rule"], fields["message"] = \
+        line, column, rule, message
+    fields["severity"], fields["end_line"], fields["end_column"] = \
+        _SEVERITIES[severity], end_line, end_column
+    fields["fix"], fields["suggestions"], fields["edits"] = _FIXES[fix], suggestions, edits
+    return finding
 
 
 def _of(kind: type[_T], value: Any) -> _T:
-    """`value` when it is exactly of this type (JSON gives no subclasses); else TypeError."""
+    """`value` when it is exactly of this type (marshal gives no subclasses); else TypeError."""
     if type(value) is not kind:
         raise TypeError(f"not a {kind.__name__}")
     result: _T = value
     return result
 
 
-def _strs(values: Any) -> tuple[str, ...]:
-    if type(values) is not list or not all(type(v) is str for v in values):
+def _sequence(values: Any) -> list[Any] | tuple[Any, ...]:
+    if type(values) is not list and type(values) is not tuple:
+        raise TypeError("not a sequence")
+    result: list[Any] | tuple[Any, ...] = values
+    return result
+
+
+def strs(values: Any) -> tuple[str, ...]:
+    """A tuple of strings from a list or tuple of exactly strings; else TypeError."""
+    if not all(type(v) is str for v in _sequence(values)):
         raise TypeError("not a list of strings")
     return tuple(values)
+
+
+def ints(values: Any) -> list[int]:
+    if not all(type(v) is int for v in _sequence(values)):
+        raise TypeError("not a list of integers")
+    return list(values)
+
+
+def of(kind: type[_T], value: Any) -> _T:
+    return _of(kind, value)

@@ -99,16 +99,21 @@ def is_conference_name(path: str) -> bool:
 def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from notes_kit.api import check_page, convertible_page, page_to_yaml
     from notes_kit.files import atomic_write, read_source
+    from notes_kit.sync_memo import SyncMemo
 
     status = 0
     pages = conference_pages(args.paths)
     stale: list[str] = []
+    memo = SyncMemo(pages)  # page and twin unchanged since found up to date: nothing to do
     for page in pages:
         twin = twin_of(page)
+        data, twin_data, fresh = memo.read(page, twin)
+        if fresh:
+            continue
         try:
-            model = convertible_page(read_source(page), page)
+            model = convertible_page(read_source(page, data), page)
             expected = page_to_yaml(model, twin, check=False)
-            current = _read_twin(twin)
+            current = _read_twin(twin, twin_data)
             if current != expected:  # about to report or write it: the schema must accept it
                 check_page(model, twin)
         except InputError as exc:
@@ -116,6 +121,7 @@ def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             status = 2
             continue
         if current == expected:
+            memo.fresh(page)
             continue
         if args.check:
             what = "missing: no YAML twin of" if current is None else "out of date with"
@@ -129,7 +135,9 @@ def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 print(f"notes-kit: {exc}", file=err)
                 status = 2
                 continue
+            memo.fresh(page, expected)
             print(f"wrote {twin}", file=out)
+    memo.save()
     if args.check and status != 2:  # after an unreadable page, no count would be true
         print(_sync_summary(len(pages), stale, args.paths), file=out)
     return status
@@ -143,13 +151,13 @@ def _sync_summary(pages: int, stale: list[str], paths: list[str]) -> str:
            f"{' '.join(named)}'"
 
 
-def _read_twin(twin: str) -> str | None:
+def _read_twin(twin: str, data: bytes | None = None) -> str | None:
     """The twin's text, None when it does not exist; InputError when it cannot be read."""
     from notes_kit.files import read_source
 
-    if not os.path.lexists(twin):
+    if data is None and not os.path.lexists(twin):
         return None
-    return read_source(twin)
+    return read_source(twin, data)
 
 
 def cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -1,45 +1,40 @@
-"""Spreading files over processes, with the result cache in front.
+"""Spreading files over processes, with the result cache and the index in front.
 
-The parent first answers what it can from the cache (reading and hashing
-bytes only: a full hit never imports the parser). The rest is linted in
-process for small inputs, or over a pool of worker processes: the parent
-lints the first file itself, which imports the parser and loads the rules,
-registries and dictionary, and on Linux the workers are forked from that warm
-state instead of importing it all again. Each worker returns only a file's
-findings (and fixed text, or the collection rules' compact facts): no syntax
-tree crosses a process boundary or outlives its file. Results come back in the
-input order, one at a time (iter_files), so the caller drops each file's texts
-before the next: memory stays flat per file, whatever the size of the collection.
-The collection rules' facts are kept in the cache too, beside the collection's
-findings, so after one page changed the other pages are not parsed again.
+The parent first answers what it can from the cache: the index of this set of
+files (one read), else a file's own entry; it reads and hashes each file once
+(a full hit never imports the parser). The rest is linted in process for small
+inputs, or over a pool of worker processes: the parent lints the first file
+itself, which imports the parser and loads the rules, registries and dictionary,
+and on Linux the workers are forked from that warm state instead of importing it
+all again. Each worker returns only a file's findings (and fixed text, or the
+collection rules' compact facts): no syntax tree crosses a process boundary or
+outlives its file. Results come back in the input order, one at a time, so the
+caller drops each file's texts before the next, and each page's facts go to the
+collection rules (collect.py) as they come: memory stays flat per file, whatever
+the size of the collection.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
-from notes_kit.cache import (
-    ResultCache,
-    digest_of,
-    facts_from_json,
-    facts_to_json,
-    file_digest,
-    read_regular,
-)
+from notes_kit.cache import ResultCache, digest_of, read_regular
+from notes_kit.collect import Collection
 from notes_kit.config import Config
 from notes_kit.findings import Finding, FixKind
 from notes_kit.runner import FileOutcome, process_file
 
-if TYPE_CHECKING:
-    from notes_kit.rules.facts import PageFacts
-
-MIN_FILES = 4  # fewer files than this are not worth a process pool
-MIN_BYTES = 64 * 1024  # nor less text than this (a few tenths of a second of linting)
+# A pool costs 0.1-0.15 s to start (fork, workers, pipes) and pays back at most half
+# the linting (2 CPUs, ~1 ms a kB): below these sizes it lost to linting in process in
+# every measurement, and on CPUs busy with other work it lost at every size
+# (benchmarks/README.md, section (e)); so --jobs 0 counts idle CPUs only (idle_cpus).
+MIN_FILES = 8  # fewer files than this are not worth a process pool
+MIN_BYTES = 1024 * 1024  # nor less text than this (about a second of linting)
 MAX_CHUNK = 32
+MAX_HELD = 32 * 1024 * 1024  # bytes read for the cache kept for the lint (not read twice)
 
 
 class Job:
@@ -73,43 +68,93 @@ def _cache_writes(allowed: bool) -> Iterator[None]:
             allow_cache_writes(previous)
 
 
-def iter_files(files: list[str], config: Config, *, fix: bool, unsafe: bool, jobs: int,
-               use_cache: bool, collect: str = "") -> Iterator[FileOutcome]:
-    """One outcome per file, in order, one at a time, so the caller can write a fixed file
-    and drop its texts before the next one: a fix run never holds the whole collection.
-    `jobs`: 0 = one process per CPU, 1 = in process."""
-    with _cache_writes(use_cache):
-        job = Job(config, fix, unsafe, ResultCache.open(config) if use_cache else None,
-                  use_cache, collect)
-        outcomes, todo, size = _from_cache(files, job)
-        done = _run([files[i] for i in todo], job, plan_workers(jobs, len(todo), size))
-        try:
-            for index, outcome in enumerate(outcomes):
-                outcomes[index] = None
-                yield next(done) if outcome is None else outcome
-        finally:
-            done.close()  # the pool's workers exit and are joined: none outlives the run
+class LintRun:
+    """One run over a set of files: the cache and the index in front, the pool behind,
+    the collection rules (collect.py) fed as the outcomes come."""
 
+    def __init__(self, files: list[str], config: Config, *, fix: bool, unsafe: bool,
+                 jobs: int, use_cache: bool, collect: str = "") -> None:
+        self.files, self.jobs, self.use_cache = files, jobs, use_cache
+        with _cache_writes(use_cache):
+            cache = ResultCache.open(config) if use_cache else None
+            self.job = Job(config, fix, unsafe, cache, use_cache, collect)
+            self.collection = (Collection(files, config, cache, collect == "collection")
+                               if collect and files else None)
 
-def _from_cache(files: list[str], job: Job) -> tuple[list[FileOutcome | None], list[int], int]:
-    """Outcomes answered by the cache, the indexes still to do, and their total size."""
-    outcomes: list[FileOutcome | None] = [None] * len(files)
-    todo: list[int] = []
-    size = 0
-    for index, path in enumerate(files):
-        if job.cache is None:
-            size += _size(path)
-        else:
+    def outcomes(self) -> Iterator[FileOutcome]:
+        """One outcome per file, in order, one at a time, so the caller can write a fixed
+        file and drop its texts before the next one: a fix run never holds the whole
+        collection. `jobs`: 0 = one process per CPU, 1 = in process."""
+        with _cache_writes(self.use_cache):
+            outcomes, todo, size, kept = self._from_cache()
+            done = _run([self.files[i] for i in todo], self.job,
+                        plan_workers(self.jobs, len(todo), size), kept)
+            try:
+                for index, outcome in enumerate(outcomes):
+                    outcomes[index] = None
+                    if outcome is None:
+                        outcome = next(done)
+                        self._linted(outcome)
+                    yield outcome
+            finally:
+                done.close()  # the pool's workers exit and are joined: none outlives the run
+
+    def _linted(self, outcome: FileOutcome) -> None:
+        """Hand a linted file's digest, findings and facts to the collection rules."""
+        if self.collection is None:
+            return
+        kept = outcome.error is None and outcome.fixed is None
+        self.collection.saw(outcome.path, None if outcome.fixed is not None else outcome.digest,
+                            outcome.findings if kept else None)
+        if outcome.facts_known:
+            self.collection.take(outcome.path, outcome.facts, outcome.digest)
+        outcome.facts = None  # the collection keeps them now (in a blob store, not here)
+
+    def _from_cache(self) -> tuple[list[FileOutcome | None], list[int], int, dict[str, bytes]]:
+        """Outcomes the cache answers, the indexes still to do, their total size, and the
+        bytes already read of those (each file is read and hashed once per run)."""
+        job, collection = self.job, self.collection
+        outcomes: list[FileOutcome | None] = [None] * len(self.files)
+        todo: list[int] = []
+        kept: dict[str, bytes] = {}
+        size = held = 0
+        for index, path in enumerate(self.files):
+            known = collection is not None and path in collection.records
+            if job.cache is None or (not known and not job.cache.has_entry(path)):
+                size += _size(path)  # nothing stored for it: the lint reads it
+                todo.append(index)
+                continue
             data = read_regular(path)
             if data is not None:
                 digest = digest_of(data)
-                found = job.cache.lookup(path, digest)
+                found = collection.stored(path, digest) if collection is not None else None
+                from_entry = found is None
+                if found is None:
+                    found = job.cache.lookup(path, digest)
                 if found is not None and answers(found, job.fix, job.unsafe):
                     outcomes[index] = FileOutcome(path, found, digest=digest)
+                    if collection is not None:
+                        collection.saw(path, digest, found if from_entry else None)
                     continue
                 size += len(data)
-        todo.append(index)
-    return outcomes, todo, size
+                if held + len(data) <= MAX_HELD:
+                    kept[path], held = data, held + len(data)
+            todo.append(index)
+        return outcomes, todo, size, kept
+
+    def collection_findings(self) -> list[Finding]:
+        """The collection rules over the files (once every outcome has been taken)."""
+        if self.collection is None:
+            return []
+        with _cache_writes(self.use_cache):
+            return self.collection.findings()
+
+
+def iter_files(files: list[str], config: Config, *, fix: bool, unsafe: bool, jobs: int,
+               use_cache: bool, collect: str = "") -> Iterator[FileOutcome]:
+    """LintRun(...).outcomes(), for callers that want no collection rules."""
+    yield from LintRun(files, config, fix=fix, unsafe=unsafe, jobs=jobs, use_cache=use_cache,
+                       collect=collect).outcomes()
 
 
 def answers(findings: list[Finding], fix: bool, unsafe: bool) -> bool:
@@ -137,17 +182,30 @@ def available_cpus() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def idle_cpus() -> int:
+    """The CPUs not busy with other work, by the one-minute load average (at least 1)."""
+    cpus = available_cpus()
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average here: every CPU counts
+        return cpus
+    return max(1, min(cpus, int(cpus - load + 0.5)))
+
+
 def plan_workers(jobs: int, count: int, size: int) -> int:
-    """Worker processes for `count` files of `size` bytes; 1 means in process."""
-    wanted = jobs if jobs > 0 else available_cpus()
+    """Worker processes for `count` files of `size` bytes; 1 means in process. `jobs` 0:
+    one per idle CPU (a pool competing for busy CPUs is slower than one process)."""
+    wanted = jobs if jobs > 0 else idle_cpus()
     if wanted <= 1 or count < MIN_FILES or size < MIN_BYTES:
         return 1
     return min(wanted, count - 1)
 
 
-def work(path: str, job: Job) -> FileOutcome:
-    """Lint one file; store a plain lint result (not a fix that changed the text)."""
-    data = read_regular(path)
+def work(path: str, job: Job, data: bytes | None = None) -> FileOutcome:
+    """Lint one file (`data`: its bytes, when already read); store a plain lint result (not
+    a fix that changed the text)."""
+    if data is None:
+        data = read_regular(path)
     outcome = process_file(path, job.config, job.fix, job.unsafe, data, job.collect)
     if job.cache is not None and data is not None:
         outcome.digest = digest_of(data)
@@ -156,10 +214,12 @@ def work(path: str, job: Job) -> FileOutcome:
     return outcome
 
 
-def _run(paths: list[str], job: Job, workers: int) -> Generator[FileOutcome, None, None]:
+def _run(paths: list[str], job: Job, workers: int,
+         kept: dict[str, bytes]) -> Generator[FileOutcome, None, None]:
     if workers <= 1:
-        yield from (work(path, job) for path in paths)
+        yield from (work(path, job, kept.pop(path, None)) for path in paths)
         return
+    kept.clear()  # workers read their files themselves: bytes through a pipe cost more
     yield work(paths[0], job)  # warms this process up before it forks
     _warm_parser()
     yield from _pool_map(paths[1:], job, workers)
@@ -167,10 +227,10 @@ def _run(paths: list[str], job: Job, workers: int) -> Generator[FileOutcome, Non
 
 def _warm_parser() -> None:
     """Import the parser here once, so forked workers share it (the first file may be YAML)."""
-    from importlib import import_module
+    from notes_kit.mistletoe_loader import load
 
     try:
-        import_module("mistletoe.markdown_renderer")
+        load()
     except ImportError:  # pragma: no cover - mistletoe is a dependency
         pass
 
@@ -212,90 +272,3 @@ def _init(job: Job) -> None:
 def _work_in_worker(path: str) -> FileOutcome:
     assert _JOB is not None, "worker used before _init"
     return work(path, _JOB)
-
-
-# -- collection rules ---------------------------------------------------------------------
-
-
-def collection_inputs(files: Sequence[str], outcomes: Sequence[FileOutcome]) -> dict[str, str]:
-    """What the collection rules read, path -> digest: the Markdown pages and their .yaml twins.
-
-    Digests the lint already took are reused. Keep this in step with
-    rules.collection: a file it reads that is missing here would go stale.
-    """
-    known = {o.path: o.digest for o in outcomes if o.digest}
-    inputs: dict[str, str] = {}
-    for path in sorted(set(files)):
-        if path.endswith((".md", ".markdown")):
-            inputs[path] = known.get(path) or file_digest(path)
-            twin = os.path.splitext(path)[0] + ".yaml"
-            inputs.setdefault(twin, known.get(twin) or file_digest(twin))
-    return inputs
-
-
-def collection_findings(files: list[str], config: Config, outcomes: Sequence[FileOutcome], *,
-                        use_cache: bool, twins: bool = True) -> list[Finding]:
-    """The collection rules over `files`; from the cache when none of their inputs changed.
-
-    Pages answered by the result cache have no facts, so without this a cached
-    run would still import the parser and parse the whole collection.
-    """
-    def inputs_of(done: Sequence[FileOutcome]) -> dict[str, str]:
-        found = collection_inputs(files, done)
-        found["<twins>"] = "checked" if twins else "not checked"
-        return found
-
-    with _cache_writes(use_cache):
-        cache = ResultCache.open(config) if use_cache else None
-        inputs = inputs_of(outcomes) if cache is not None else {}
-        found = cache.lookup_collection(inputs) if cache is not None else None
-        if found is not None:
-            return found
-        from notes_kit.rules.collection import collection_findings as compute
-
-        known = {o.path: o.facts for o in outcomes if o.facts_known}
-        for outcome in outcomes:
-            outcome.facts = None  # `known` holds them until the rules are done
-        if cache is not None:
-            digests = {o.path: o.digest for o in outcomes if o.facts_known and o.digest}
-            _add_stored_facts(cache, inputs, files, known, digests, twins)
-        findings = compute(files, config, known, twins=twins)
-        if cache is not None and inputs_of(()) == inputs:
-            cache.store_collection(inputs, findings)  # unless a file changed meanwhile
-        return findings
-
-
-def _add_stored_facts(cache: ResultCache, inputs: dict[str, str], files: list[str],
-                      known: dict[str, PageFacts | None], digests: dict[str, str],
-                      twins: bool) -> None:
-    """Complete `known` with the facts of the pages whose findings came from the cache, so
-    one changed page does not send the whole collection back to the parser: the facts the
-    last run over these paths stored, for each page (and, for NK703, twin) unchanged since;
-    the rest parsed here. Then store them all for the next run."""
-    from notes_kit.rules.facts import read_facts
-
-    missing: dict[str, str] = {}  # path -> digest of its bytes (taken for `inputs`)
-    for path in sorted(set(files)):
-        if path not in known and not path.endswith((".md", ".markdown")):
-            known[path] = None  # not a page
-        elif path not in known and inputs.get(path, "-") != "-":
-            missing[path] = inputs[path]
-    for path, digest, item in cache.stored_facts(inputs) if missing else ():
-        if missing.get(path) != digest:
-            continue
-        try:
-            facts = facts_from_json(path, item)
-        except TypeError:
-            continue
-        if facts is not None and twins:
-            if facts.twin_digest != inputs.get(os.path.splitext(path)[0] + ".yaml"):
-                continue  # its twin changed: compare again
-        elif facts is not None:
-            facts = facts._replace(twin_stale=False)  # one page alone: no twin check
-        known[path], digests[path] = facts, missing.pop(path)
-    for path in missing:
-        data = read_regular(path)
-        if data is not None:
-            known[path], digests[path] = read_facts(path, twin=twins, data=data), digest_of(data)
-    cache.store_facts(inputs, ((path, digests[path], facts_to_json(known[path]))
-                               for path in sorted(known) if path in digests))

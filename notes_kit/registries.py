@@ -116,17 +116,21 @@ def cache_dir() -> Path | None:
 
 
 def read_cache(name: str) -> bytes | None:
+    """The payload write_cache() stored under `name`; None when absent or damaged."""
+    from notes_kit.sealed import unseal
+
     directory = cache_dir()
     if directory is None:
         return None
     try:
-        return (directory / name).read_bytes()
+        return unseal(name, (directory / name).read_bytes())
     except OSError:
         return None
 
 
 def write_cache(name: str, payload: bytes, family: str) -> None:
-    """Atomic write (temp file + os.replace); silently skipped when the directory is not writable.
+    """Atomic write (temp file + os.replace) of the sealed payload (see notes_kit.sealed);
+    silently skipped when the directory is not writable.
 
     Older files whose name starts with `family` are pruned beyond a few.
     """
@@ -134,6 +138,10 @@ def write_cache(name: str, payload: bytes, family: str) -> None:
     if directory is None or not _WRITES[0]:
         return
     import tempfile
+
+    from notes_kit.sealed import seal
+
+    payload = seal(name, payload)
 
     tmp = None
     try:

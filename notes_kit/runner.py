@@ -124,7 +124,7 @@ def run_lint(paths: list[str], config: Config | Configs, *, fix: bool = False,
     config_of = config if isinstance(config, Configs) else (lambda _path: config)
     result = RunResult()
     files = expand(paths, Excluder(config_of), force_exclude)
-    from notes_kit.parallel import iter_files
+    from notes_kit.parallel import LintRun
 
     # One page alone is still checked for a paper or URL listed twice in it; the twin
     # check (NK703, which loads the YAML machinery) waits for a run over several files.
@@ -135,8 +135,9 @@ def run_lint(paths: list[str], config: Config | Configs, *, fix: bool = False,
     bar = progress(len(files)) if progress is not None else None
     try:
         for run_config, run_files in _runs(files, config_of):
-            for outcome in iter_files(run_files, run_config, fix=fix, unsafe=unsafe, jobs=jobs,
-                                      use_cache=use_cache, collect=collect):
+            run = LintRun(run_files, run_config, fix=fix, unsafe=unsafe, jobs=jobs,
+                          use_cache=use_cache, collect=collect)
+            for outcome in run.outcomes():
                 _collect(outcome, result, write, diffs)
                 outcome.fixed = outcome.original = None  # no text outlives its file
                 outcomes.append(outcome)
@@ -144,16 +145,13 @@ def run_lint(paths: list[str], config: Config | Configs, *, fix: bool = False,
                     bar.advance()
                 if on_file is not None:
                     on_file(outcome)
+            # the collection rules compare the pages that share a config
+            result.findings.extend(f for f in run.collection_findings()
+                                   if config_of(f.path).enabled(f.rule, f.path))
     finally:
         if bar is not None:
             bar.close()
     result.diff = "".join(diffs)
-    if files:
-        from notes_kit.parallel import collection_findings
-
-        found = collection_findings(files, config_of(files[0]), outcomes, use_cache=use_cache,
-                                    twins=several)
-        result.findings.extend(f for f in found if config_of(f.path).enabled(f.rule, f.path))
     if changed_since:
         from notes_kit.changed import only_changed
 

@@ -58,30 +58,46 @@ def schema_ref(out_path: str | None) -> str:
 def dump(data: dict[str, Any], out_path: str | None = None) -> str:
     """Plain data (dicts, lists, str, int, float) -> YAML text, one literal block per
     multi-line string that a block keeps exactly."""
-    stream = io.StringIO()
-    stream.write(SCHEMA_COMMENT.format(schema_ref(out_path)))
-    try:
-        _dumper().dump(data, stream)
-    except BaseException:
-        _DUMPERS.yaml = None  # ruamel keeps a failed dump's state: the next would write nothing
-        raise
+    from notes_kit.yaml_emitter import NotPlain
+
+    head = SCHEMA_COMMENT.format(schema_ref(out_path))
+    for plain in (False, True):
+        stream = io.StringIO()
+        stream.write(head)
+        try:
+            _dumper(plain).dump(data, stream)
+        except NotPlain:  # not what plain data gives: ruamel's own serializer writes it
+            _forget(plain)
+            continue
+        except BaseException:
+            _forget(plain)  # ruamel keeps a failed dump's state: the next would write nothing
+            raise
+        break
     return stream.getvalue()
 
 
 _DUMPERS = threading.local()
 
 
-def _dumper() -> Any:
+def _forget(plain: bool) -> None:
+    setattr(_DUMPERS, "plain" if plain else "yaml", None)
+
+
+def _dumper(plain: bool = False) -> Any:
     """One configured dumper per thread, reused (5% of a dump to build one per call).
 
     The safe dumper, not the round-trip one: our data is plain, so the round-trip
     representer's comment and anchor bookkeeping is wasted; with flow style off and
-    insertion order kept, both write the same text.
+    insertion order kept, both write the same text. Its emitter and serializer are
+    yaml_emitter's (the same text, less overhead); `plain`: ruamel's own.
     """
-    yaml: Any = getattr(_DUMPERS, "yaml", None)
+    yaml: Any = getattr(_DUMPERS, "plain" if plain else "yaml", None)
     if yaml is None:
         from ruamel.yaml import YAML
         from ruamel.yaml.emitter import RoundTripEmitter
+        from ruamel.yaml.serializer import Serializer
+
+        from notes_kit import yaml_emitter
 
         yaml = YAML(typ="safe", pure=True)
         yaml.width = 1 << 30  # never fold a line
@@ -90,8 +106,10 @@ def _dumper() -> Any:
         yaml.sort_base_mapping_type_on_output = False
         yaml.Representer = _representer()
         yaml.Resolver = _resolver()
-        yaml.Emitter = RoundTripEmitter  # its prepare_tag skips a per-character loop
-        _DUMPERS.yaml = yaml
+        # round-trip: its prepare_tag skips a per-character loop
+        yaml.Emitter = RoundTripEmitter if plain else yaml_emitter.Emitter
+        yaml.Serializer = Serializer if plain else yaml_emitter.Serializer
+        setattr(_DUMPERS, "plain" if plain else "yaml", yaml)
     return yaml
 
 
@@ -99,16 +117,29 @@ def _dumper() -> Any:
 def _resolver() -> Any:
     """ruamel's resolver, its table for the YAML version looked up once per dumper instead
     of twice per scalar (5% of a dump)."""
+    from ruamel.yaml.nodes import ScalarNode
     from ruamel.yaml.resolver import VersionedResolver
 
     class Resolver(VersionedResolver):
         _table: Any = None
+        _memo: dict[Any, Any] | None = None  # (scalar, implicit) -> tag: a pure function
 
         @property
         def versioned_resolver(self) -> Any:
             if self._table is None:
                 self._table = super().versioned_resolver
             return self._table
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is not ScalarNode or self.yaml_path_resolvers or type(value) is not str:
+                return super().resolve(kind, value, implicit)
+            if self._memo is None or len(self._memo) > 50_000:
+                self._memo = {}
+            key = (value, implicit)
+            tag = self._memo.get(key)
+            if tag is None:
+                tag = self._memo[key] = super().resolve(kind, value, implicit)
+            return tag
 
     return Resolver
 

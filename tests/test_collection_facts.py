@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import marshal
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,12 +11,11 @@ import pytest
 
 from notes_kit import parallel
 from notes_kit.api import to_yaml
-from notes_kit.cache import facts_from_json, facts_to_json
 from notes_kit.config import Config
 from notes_kit.findings import Finding
 from notes_kit.parse import parse_page
 from notes_kit.rules import facts as collection_facts
-from notes_kit.rules.facts import PageFacts, page_facts
+from notes_kit.rules.facts import PageFacts, pack_facts, page_facts, unpack_facts
 from notes_kit.runner import run_lint
 
 
@@ -77,11 +76,10 @@ def test_facts_survive_the_cache_round_trip(tmp_path: Path) -> None:
     for path in paths:
         facts = collection_facts.read_facts(str(path))
         assert facts is not None
-        back = facts_from_json(str(path), json.loads(json.dumps(facts_to_json(facts))))
+        back = unpack_facts(str(path), marshal.loads(marshal.dumps(pack_facts(facts))))
         assert back == facts
     suppressed = collection_facts.read_facts(str(paths[3]))
     assert suppressed is not None and suppressed.suppressions is not None
-    assert facts_from_json("x.md", json.loads(json.dumps(facts_to_json(None)))) is None
 
 
 @pytest.mark.parametrize("bad", [
@@ -94,7 +92,7 @@ def test_facts_survive_the_cache_round_trip(tmp_path: Path) -> None:
 ])
 def test_malformed_facts_do_not_decode(bad: list[Any]) -> None:
     with pytest.raises(TypeError):
-        facts_from_json("x.md", bad)
+        unpack_facts("x.md", bad)
 
 
 def test_no_object_per_paper() -> None:

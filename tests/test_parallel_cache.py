@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import subprocess
 import sys
@@ -64,7 +63,9 @@ def lint(paths: list[str], config: Config | None = None, **options: object) -> R
 
 
 def entries(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*.json") if "results" in p.parts)
+    """Every stored result: per-file entries and the indexes of file sets."""
+    return sorted(p for p in folder.rglob("*") if "results" in p.parts and p.is_file()
+                  and p.suffix in (".entry", ".index"))
 
 
 @pytest.fixture
@@ -136,12 +137,32 @@ def test_console_script_returns_with_its_pipes_closed(tmp_path: Path,
         assert done.returncode == 1 and "NK701" in done.stdout, done.stderr
 
 
-def test_small_inputs_stay_in_process() -> None:
+def test_small_inputs_stay_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     assert parallel.plan_workers(1, 500, 10**9) == 1
     assert parallel.plan_workers(4, 2, 10**9) == 1
     assert parallel.plan_workers(4, 100, 1000) == 1
+    assert parallel.plan_workers(4, 100, parallel.MIN_BYTES - 1) == 1
+    assert parallel.plan_workers(4, parallel.MIN_FILES - 1, 10**9) == 1
     assert parallel.plan_workers(4, 100, 10**9) == 4
-    assert parallel.plan_workers(0, 100, 10**9) == min(parallel.available_cpus(), 99)
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 4)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.0, 0.0))
+    assert parallel.plan_workers(0, 100, 10**9) == 4
+
+
+def test_the_default_counts_idle_cpus_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other work on the CPUs: the default pool shrinks, down to linting in process; an
+    explicit --jobs is kept (above the size thresholds)."""
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    for load, workers in ((0.0, 2), (0.4, 2), (0.6, 1), (1.5, 1), (4.0, 1)):
+        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, load, load))
+        assert parallel.plan_workers(0, 100, 10**9) == workers, load
+        assert parallel.plan_workers(2, 100, 10**9) == 2
+
+    def missing() -> tuple[float, float, float]:
+        raise OSError("no load average")
+
+    monkeypatch.setattr(os, "getloadavg", missing)
+    assert parallel.plan_workers(0, 100, 10**9) == 2
 
 
 def test_second_run_comes_from_the_cache(tmp_path: Path, _private_cache: Path,
@@ -276,7 +297,7 @@ def test_collection_findings_are_cached_but_follow_the_twin(tmp_path: Path,
     paths = collection(tmp_path / "notes", pages=3)
     first = lint(paths)
     assert ResultCache.open(Config()) is not None
-    assert list(_private_cache.rglob("collection/*.json"))
+    assert list(_private_cache.rglob("index/*.index"))
     twin = Path(paths[0]).with_suffix(".yaml")
     twin.write_text("schema_version: 1\n", encoding="utf-8")  # a stale twin: NK703
     again = lint(paths)
@@ -304,12 +325,28 @@ def test_a_cache_hit_does_not_import_the_parser(tmp_path: Path, _private_cache: 
     assert warm.returncode == cold.returncode == 1
 
 
-def test_entries_are_small_json(tmp_path: Path, _private_cache: Path) -> None:
+def test_entries_are_small_and_sealed(tmp_path: Path, _private_cache: Path) -> None:
+    import marshal
+
+    from notes_kit.sealed import unseal
+
     paths = collection(tmp_path / "notes", pages=1)
     lint(paths)
-    files = [p for p in entries(_private_cache) if "collection" not in p.parts]
-    assert len(files) == 2
+    files = [p for p in entries(_private_cache) if p.suffix == ".entry"]
+    assert len(files) == 2 and len(list(_private_cache.rglob("*.index"))) == 1
     for path in files:
-        entry = json.loads(path.read_bytes())
-        assert entry["format"] == cache_mod.FORMAT and len(entry["sha256"]) == 64
-        assert entry["path"] in paths
+        raw = path.read_bytes()
+        assert len(raw) < 2000
+        form, where, digest, findings = marshal.loads(unseal(f"result\0{where_of(raw)}",
+                                                             raw) or b"")
+        assert form == cache_mod.FORMAT and len(digest) == 64 and where in paths
+
+
+def where_of(raw: bytes) -> str:
+    """The path an entry names (read without the seal, to build the label it is sealed with)."""
+    import marshal
+
+    from notes_kit.sealed import HEADER
+
+    path: str = marshal.loads(raw[HEADER:])[1]
+    return path

@@ -114,8 +114,23 @@ def test_fresh_twins_cost_no_schema_check(folder: Path, cli_env: dict[str, str])
     assert (done.stdout, done.stderr) == ("1 YAML twin up to date.\n[0, 0] False\n", "")
 
 
+def test_valid_output_costs_no_jsonschema(folder: Path, cli_env: dict[str, str]) -> None:
+    """The quick check (schema_check) passes what notes-kit writes: jsonschema is asked
+    only about YAML that check does not pass (see tests/test_own_output.py)."""
+    page = folder / "sosp-2024.md"
+    script = ("import sys; from notes_kit.cli import run; "
+              f"codes = [run(['to-yaml', {str(page)!r}]), run(['sync', {str(folder)!r}])]; "
+              "print(codes, 'jsonschema' in sys.modules, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", script], env=cli_env, capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL, timeout=60, check=False)
+    assert done.stderr == "[0, 0] False\n" and done.stdout.startswith("# yaml-language")
+
+
 def test_yaml_the_schema_refuses_is_never_written(folder: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from notes_kit import schema_check
+
+    monkeypatch.setattr(schema_check, "passes", lambda data: False)  # jsonschema decides
     monkeypatch.setattr(schema, "validate", lambda data: [(["venue"], "venue: refused")])
     page, twin = folder / "sosp-2024.md", folder / "sosp-2024.yaml"
     refused = f"notes-kit: {twin}: cannot write valid YAML: venue: refused\n"

@@ -46,10 +46,16 @@ def duplicate_papers(sources: list[PageFacts]) -> Iterator[Finding]:
             first = seen.setdefault(key, start + index)
             if first != start + index:
                 page, at = papers.find(first)
-                yield Finding(src.path, src.spots[3 * index], src.spots[3 * index + 1], "NK701",
-                              f"'{src.title(index)}' is already listed at {page.where(at)}: keep "
-                              "one entry",
-                              RULES["NK701"].severity)
+                yield duplicate(src, index, page.where(at))
+
+
+def duplicate(src: PageFacts, index: int, where: str) -> Finding:
+    """NK701 on paper `index` of `src`, first listed at `where` (the one wording, for the
+    full computation here and the incremental one of groups.py)."""
+    return Finding(src.path, src.spots[3 * index], src.spots[3 * index + 1], "NK701",
+                   f"'{src.title(index)}' is already listed at {where}: keep one entry",
+                   RULES["NK701"].severity, end_line=src.spots[3 * index],
+                   end_column=src.spots[3 * index + 1] + len(src.title(index)))
 
 
 def shared_urls(sources: list[PageFacts]) -> Iterator[Finding]:

@@ -11,8 +11,7 @@ import unicodedata
 from array import array
 from pathlib import Path
 from sys import intern
-from typing import NamedTuple
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any, NamedTuple
 
 from notes_kit.findings import InputError
 from notes_kit.model import Page, Paper
@@ -40,6 +39,8 @@ def squash(name: str) -> str:
 
 def url_key(url: str) -> str:
     """Scheme and host are case-blind, http is https, a trailing slash is ignored."""
+    from urllib.parse import urlsplit, urlunsplit  # ~3 ms with ipaddress: a cache hit skips it
+
     parts = urlsplit(url.strip())
     scheme = "https" if parts.scheme.lower() == "http" else parts.scheme.lower()
     path = parts.path.rstrip("/")
@@ -196,3 +197,46 @@ def read_facts(path: str, *, twin: bool = True, data: bytes | None = None) -> Pa
 
 def _short(title: str, limit: int = 60) -> str:
     return title if len(title) <= limit else title[: limit - 3].rstrip() + "..."
+
+
+def pack_facts(facts: PageFacts) -> tuple[Any, ...]:
+    """A page's facts as plain values (marshal, for the index's blobs)."""
+    marks = None if facts.suppressions is None else tuple(
+        tuple(s) for s in facts.suppressions.items)
+    return (facts.keys, facts.titles, facts.spots.tobytes(), facts.urls, facts.links.tobytes(),
+            facts.raw_urls, facts.affiliations, tuple(sorted(facts.meta_urls)), marks,
+            facts.twin_stale, facts.twin_digest)
+
+
+def unpack_facts(path: str, item: Any) -> PageFacts:
+    """The inverse of pack_facts(); TypeError for anything malformed (lists are taken for
+    tuples, and integer lists for the packed arrays)."""
+    from notes_kit.cache import ints, of, strs
+    from notes_kit.suppress import Suppression, Suppressions
+
+    try:
+        keys, titles, spots, urls, links, raw, names, meta, marks, stale, twin = item
+        facts = PageFacts(
+            path, strs(keys), of(str, titles), _ints(spots, ints), strs(urls),
+            _ints(links, ints), tuple((of(int, i), of(str, u)) for i, u in raw),
+            tuple((of(str, n), of(int, c), of(int, a), of(int, b)) for n, c, a, b in names),
+            frozenset(strs(meta)), None if marks is None else Suppressions(path, tuple(
+                Suppression(of(str, r), of(int, f), of(int, t), of(int, a), of(int, b))
+                for r, f, t, a, b in marks)),
+            of(bool, stale), None if twin is None else of(str, twin))
+    except (ValueError, OverflowError) as exc:
+        raise TypeError("malformed facts") from exc
+    if (len(facts.spots) != 3 * len(facts.keys) or len(facts.links) != 3 * len(facts.urls)
+            or not all(0 <= i < len(keys) for i in facts.links[::3])
+            or not all(0 <= i < len(urls) for i, _ in facts.raw_urls)):
+        raise TypeError("malformed facts")
+    return facts
+
+
+def _ints(value: Any, ints: Any) -> array[int]:
+    packed = array("i")
+    if type(value) is bytes:
+        packed.frombytes(value)
+    else:
+        packed.extend(ints(value))
+    return packed
