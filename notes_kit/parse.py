@@ -18,7 +18,9 @@ from notes_kit.meta import MetaReader
 from notes_kit.model import Acronym, Group, Note, NoteItem, Page, Raw, Section, Topic
 from notes_kit.papers import PaperReader, is_paper_item
 
-TITLE = re.compile(r"^(?P<venue>\S.*?)\s+(?P<year>\d{4})$")
+# The venue ends in a non-space: a lazy `\S.*?` would try `\s+` at every space of a long
+# run (quadratic); the greedy form backs off from the end once, and finds the same venue.
+TITLE = re.compile(r"^(?P<venue>\S(?:.*\S)?)\s+(?P<year>\d{4})$")
 KNOWN_SECTIONS = {"meta info": "meta", "papers": "papers", "acronyms": "acronyms",
                   "references": "references"}
 
