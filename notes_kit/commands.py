@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from notes_kit.config import Config
-from notes_kit.findings import Finding, InputError, Severity
+from notes_kit.findings import Finding, Severity
 
 Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
 
@@ -31,18 +31,22 @@ def _split(values: list[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _read_input(name: str) -> tuple[str, str]:
-    from notes_kit.files import read_source
+def _read_input(name: str, yaml: bool = False) -> tuple[str, str]:
+    from notes_kit.files import limit_for, read_source
 
     if name == "-":
-        return read_source("<stdin>", sys.stdin.buffer.read()), "<stdin>"
-    return read_source(name), name
+        data = sys.stdin.buffer.read(limit_for("", yaml) + 1)
+        return read_source("<stdin>", data, yaml=yaml), "<stdin>"
+    return read_source(name, yaml=yaml), name
 
 
-def _write_output(text: str, output: str | None, out: TextIO) -> None:
+def _write_output(text: str, output: str | None, out: TextIO, yaml: bool) -> None:
+    """`-o FILE` (a regular file or a new path; a symlink is written through) or, with no
+    `-o` or `-o -`, standard output. A file is never larger than notes-kit reads back."""
     if output and output != "-":
-        from notes_kit.files import atomic_write
+        from notes_kit.files import atomic_write, check_size, limit_for
 
+        check_size(output, text, limit_for(output, yaml))
         atomic_write(output, text)
     else:
         out.write(text)
@@ -52,15 +56,15 @@ def cmd_to_yaml(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from notes_kit.api import to_yaml
 
     text, name = _read_input(args.file)
-    _write_output(to_yaml(text, name, args.output), args.output, out)
+    _write_output(to_yaml(text, name, args.output), args.output, out, yaml=True)
     return 0
 
 
 def cmd_to_md(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from notes_kit.api import yaml_to_markdown
 
-    text, name = _read_input(args.file)
-    _write_output(yaml_to_markdown(text, name), args.output, out)
+    text, name = _read_input(args.file, yaml=True)
+    _write_output(yaml_to_markdown(text, name), args.output, out, yaml=False)
     return 0
 
 
@@ -88,46 +92,9 @@ def is_conference_name(path: str) -> bool:
 
 
 def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from notes_kit.api import check_page, page_to_yaml, parse_markdown
-    from notes_kit.files import atomic_write, read_source
+    from notes_kit.commands_sync import cmd_sync as sync
 
-    status = 0
-    for page in conference_pages(args.paths):
-        twin = twin_of(page)
-        try:
-            model = parse_markdown(read_source(page), page)
-            expected = page_to_yaml(model, twin, check=False)
-            current = _read_twin(twin)
-            if current != expected:  # about to report or write it: the schema must accept it
-                check_page(model, twin)
-        except InputError as exc:
-            print(f"notes-kit: {exc}", file=err)
-            status = 2
-            continue
-        if current == expected:
-            continue
-        if args.check:
-            what = "missing" if current is None else "out of date"
-            print(f"{twin}:1: NK703 YAML twin {what}; run 'notes-kit sync'", file=out)
-            status = max(status, 1)
-        else:
-            try:
-                atomic_write(twin, expected)
-            except InputError as exc:
-                print(f"notes-kit: {exc}", file=err)
-                status = 2
-                continue
-            print(f"wrote {twin}", file=out)
-    return status
-
-
-def _read_twin(twin: str) -> str | None:
-    """The twin's text, None when it does not exist; InputError when it cannot be read."""
-    from notes_kit.files import read_source
-
-    if not os.path.lexists(twin):
-        return None
-    return read_source(twin)
+    return sync(args, out, err)
 
 
 def cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -160,7 +127,7 @@ def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     result = run_lint(args.paths, config, fix=do_fix or args.diff, write=not args.diff,
                       unsafe=args.unsafe_fixes, jobs=args.jobs, use_cache=not args.no_cache,
                       changed_since=args.changed_since)
-    for message in result.errors:
+    for message in [*result.notices, *result.errors, *result.stale]:
         print(f"notes-kit: {message}", file=err)
     for line in result.change_lines:
         print(line, file=out)
@@ -170,6 +137,8 @@ def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _report(result.findings, args.format, out)  # no "All checks passed." after a refusal
     if result.errors:
         return 2
+    if result.stale:
+        return 1  # a file changed while it was fixed: not written, run again
     if args.command == "fix":
         return 1 if result.changed and not args.diff else _status(result.findings, config)
     return _status(result.findings, config)

@@ -38,7 +38,7 @@ EXTRA_HANDLERS: dict[str, Handler] = {"new": cmd_new, "stats": cmd_stats}
 
 def _new_arguments(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("venue", help="venue slug or display name, e.g. osdi")
-    cmd.add_argument("year", type=int, help="four-digit year")
+    cmd.add_argument("year", help="four-digit year")  # checked (and named) by scaffold
     cmd.add_argument("--dir", default="conferences", help="folder (default: conferences)")
 
 

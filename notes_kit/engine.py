@@ -24,6 +24,11 @@ def make_context(text: str, path: str, config: Config) -> Context:
     from notes_kit.rules.context import Context
 
     if is_yaml(path):
+        from notes_kit.registry_files import check_registry, is_registry
+
+        if is_registry(path, text, config):  # a registry, not a notes page: no rule applies
+            check_registry(path, text)
+            return Context(path, text, config, kind="registry")
         return Context(path, text, config, kind="yaml")
     from notes_kit.parse import NotConferencePage, parse_page
 

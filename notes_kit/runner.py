@@ -9,6 +9,7 @@ from notes_kit.config import Config
 from notes_kit.findings import Finding, InputError
 
 if TYPE_CHECKING:
+    from notes_kit.files import Fingerprint
     from notes_kit.rules.facts import PageFacts
 
 
@@ -23,6 +24,7 @@ class FileOutcome:
     digest: str | None = None  # sha256 of the bytes linted, when the result cache read them
     facts: PageFacts | None = None  # what the collection rules need of a conference page
     facts_known: bool = False  # facts were asked for and None means "not a conference page"
+    read_as: Fingerprint | None = None  # the file when it was read: a fix writes only over that
 
 
 @dataclass
@@ -33,6 +35,8 @@ class RunResult:
     diff: str = ""
     changed: bool = False
     outcomes: list[FileOutcome] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)  # changed while fixed: not written (exit 1)
+    notices: list[str] = field(default_factory=list)  # said on stderr, not failures
 
 
 def process_file(path: str, config: Config, fix: bool, unsafe: bool,
@@ -55,7 +59,10 @@ def process_file(path: str, config: Config, fix: bool, unsafe: bool,
             result = fix_text(text, path, config, unsafe=unsafe)
             outcome.findings = result.remaining
             if result.text != text or endings:
+                from notes_kit.files import fingerprint
+
                 outcome.fixed, outcome.original = result.text, text
+                outcome.read_as = fingerprint(path, data)
                 outcome.applied = sorted([*endings, *result.changes])
         else:
             outcome.findings, ctx = lint_context(text, path, config)
@@ -97,9 +104,10 @@ def run_lint(paths: list[str], config: Config, *, fix: bool = False, write: bool
              unsafe: bool = False, jobs: int = 0, use_cache: bool = True,
              changed_since: str | None = None) -> RunResult:
     from notes_kit.discover import expand
+    from notes_kit.registry_files import named_paths
 
     result = RunResult()
-    files = expand(paths)
+    files = expand(paths, named_paths(config), result.notices)
     from notes_kit.parallel import iter_files
 
     # One page alone is still checked for a paper or URL listed twice in it; the twin
@@ -129,7 +137,7 @@ def run_lint(paths: list[str], config: Config, *, fix: bool = False, write: bool
 
 
 def _collect(outcome: FileOutcome, result: RunResult, write: bool, diffs: list[str]) -> None:
-    from notes_kit.files import atomic_write
+    from notes_kit.files import Changed, atomic_write
 
     if outcome.error:
         result.errors.append(outcome.error)
@@ -137,17 +145,21 @@ def _collect(outcome: FileOutcome, result: RunResult, write: bool, diffs: list[s
     result.findings.extend(outcome.findings)
     if outcome.fixed is None or outcome.original is None:
         return
-    result.changed = True
     lines = outcome.original.split("\n")
-    for finding in sorted(outcome.applied):
-        result.change_lines.append(f"{finding.path}:{finding.line}: {finding.rule} "
-                                   f"{_change_text(finding, lines)}")
+    changes = [f"{finding.path}:{finding.line}: {finding.rule} {_change_text(finding, lines)}"
+               for finding in sorted(outcome.applied)]
     if write:
         try:
-            atomic_write(outcome.path, outcome.fixed)
+            atomic_write(outcome.path, outcome.fixed, expect=outcome.read_as)
+        except Changed as exc:
+            result.stale.append(str(exc))
+            return  # nothing was changed
         except InputError as exc:
             result.errors.append(str(exc))
-    else:
+            return
+    result.changed = True
+    result.change_lines.extend(changes)
+    if not write:
         import difflib
 
         diffs.extend(difflib.unified_diff(

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from notes_kit import registries, yaml_load
+from notes_kit import registries, yaml_io
 from notes_kit.findings import InputError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -85,7 +85,7 @@ def _bomb(levels: int) -> str:
 
 def test_an_alias_bomb_is_refused_where_its_aliases_start() -> None:
     with pytest.raises(InputError, match="alias bomb") as caught:
-        yaml_load.load(_bomb(9), "bomb.yaml")
+        yaml_io.load(_bomb(9), "bomb.yaml")
     assert caught.value.line == 2
 
 
@@ -94,13 +94,13 @@ def test_aliases_within_the_expansion_allowance_are_read_whatever_the_node_count
     that refused notes-kit's own YAML of a 20,000-paper page."""
     size = 21_000
     text = "base: &b [" + ", ".join(["1"] * size) + "]\ncopies: [" + ", ".join(["*b"] * 9) + "]\n"
-    data = yaml_load.plain(yaml_load.load(text, "big.yaml"))
+    data = yaml_io.plain(yaml_io.load(text, "big.yaml"))
     assert sum(len(copy) for copy in data["copies"]) + len(data["base"]) == 10 * size
 
 
 def test_a_recursive_alias_is_refused() -> None:
     with pytest.raises(InputError, match="recursive YAML alias") as caught:
-        yaml_load.load("a: &a [1, *a]\n", "loop.yaml")
+        yaml_io.load("a: &a [1, *a]\n", "loop.yaml")
     assert caught.value.line == 1
 
 
@@ -111,7 +111,7 @@ def test_registries_use_the_same_loader(tmp_path: Path) -> None:
         user = tmp_path / "terms.yaml"
         user.write_text(text, encoding="utf-8")
         with pytest.raises(InputError) as as_page:
-            yaml_load.load(text, str(user))
+            yaml_io.load(text, str(user))
         with pytest.raises(InputError) as as_registry:
             registries.load_terms([user])
         assert str(as_registry.value) == str(as_page.value)
