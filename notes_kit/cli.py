@@ -132,7 +132,9 @@ def run(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     try:
         return _dispatch(args, out, err)
     except InputError as exc:
-        print(f"notes-kit: {exc}", file=err)
+        from notes_kit.reporters import visible
+
+        print(f"notes-kit: {visible(str(exc))}", file=err)
         return 2
     except BrokenPipeError:
         return 0

@@ -127,12 +127,14 @@ def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     result = run_lint(args.paths, config, fix=do_fix or args.diff, write=not args.diff,
                       unsafe=args.unsafe_fixes, jobs=args.jobs, use_cache=not args.no_cache,
                       changed_since=args.changed_since)
+    from notes_kit.reporters import visible
+
     for message in [*result.notices, *result.errors, *result.stale]:
-        print(f"notes-kit: {message}", file=err)
+        print(f"notes-kit: {visible(message)}", file=err)
     for line in result.change_lines:
-        print(line, file=out)
+        print(visible(line), file=out)
     if args.diff:
-        out.write(result.diff)
+        out.write(visible(result.diff, keep="\n\t"))
     if result.findings or not result.errors or args.format != "text":
         _report(result.findings, args.format, out)  # no "All checks passed." after a refusal
     if result.errors:

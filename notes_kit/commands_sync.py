@@ -27,7 +27,9 @@ def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             else:
                 status = max(status, _twin_from_page(page, twin, args, out, err))
         except InputError as exc:
-            print(f"notes-kit: {exc}", file=err)
+            from notes_kit.reporters import visible
+
+            print(f"notes-kit: {visible(str(exc))}", file=err)
             status = 2
     return status
 

@@ -6,6 +6,7 @@ newline-terminated when not empty, so the CLI only writes it out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any, Protocol
@@ -55,12 +56,31 @@ def _fix_note(fix: FixKind) -> str:
     return ""
 
 
+def visible(text: str, keep: str = "") -> str:
+    """`text` with the characters a terminal would act on written as escapes (ESC as `\x1b`,
+    U+202E as `\u202e`): C0 controls but tab, DEL, C1, line separators and bidirectional
+    controls. A page's text reaches messages (NK701 quotes titles): it must not clear the
+    screen or set the window title. Characters in `keep` stay as they are."""
+    if text.isascii() and text.isprintable():
+        return text  # nearly every message
+    return _HIDDEN.sub(lambda m: m.group() if m.group() in keep else _escape(m.group()), text)
+
+
+_HIDDEN = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def text_line(finding: Finding, *, color: bool = False) -> str:
     """`path:line:col: NK501 [error] message (fixable)`, the one plain-text form of a finding."""
     sev = _SEVERITY_COLOR[finding.severity]
-    where = f"{_paint(finding.path, _BOLD, color)}:{finding.line}:{finding.column}:"
+    where = f"{_paint(visible(finding.path), _BOLD, color)}:{finding.line}:{finding.column}:"
     what = f"{_paint(finding.rule, sev, color)} {_paint(f'[{finding.severity.value}]', sev, color)}"
-    return f"{where} {what} {finding.message}{_paint(_fix_note(finding.fix), _CYAN, color)}"
+    return (f"{where} {what} {visible(finding.message)}"
+            f"{_paint(_fix_note(finding.fix), _CYAN, color)}")
 
 
 def summary_line(findings: Sequence[Finding]) -> str:
@@ -235,7 +255,7 @@ def escape_property(text: str) -> str:
 
 def github_line(finding: Finding) -> str:
     """`::error file=P,line=L,col=C,endLine=EL,endColumn=EC,title=NK501::message`."""
-    props: list[tuple[str, object]] = [("file", finding.path)]
+    props: list[tuple[str, object]] = [("file", visible(finding.path))]
     if finding.line >= 1:
         end_line, end_col = finding.end
         props += [("line", finding.line)]
@@ -244,7 +264,8 @@ def github_line(finding: Finding) -> str:
         props += [("endColumn", end_col)] if end_col >= 1 else []
     props.append(("title", finding.rule))
     joined = ",".join(f"{key}={escape_property(str(value))}" for key, value in props)
-    return f"::{_level(finding.severity)} {joined}::{escape_data(finding.message)}"
+    message = escape_data(visible(finding.message, keep="\r\n"))
+    return f"::{_level(finding.severity)} {joined}::{message}"
 
 
 def render_github(

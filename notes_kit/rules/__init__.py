@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from importlib import import_module
 
-MODULES = ("structure", "meta", "papers", "affiliations", "text", "yaml_rules", "collection")
+MODULES = ("structure", "meta", "papers", "affiliations", "text", "controls", "yaml_rules",
+           "collection")
 _loaded = False
 
 
