@@ -295,6 +295,7 @@ class Scaling:
     factor: int = 4
     what: str = "lint+fix"  # "rules": the rules alone, on a page parsed beforehand;
     # "suppress": reading the suppression comments and applying them to the rules' findings
+    budget: float = 0  # the largest ratio allowed; 0: twice the factor
 
 
 def _backtick_runs(n: int) -> str:
@@ -323,8 +324,8 @@ SCALING = [
     Scaling("heading-anchor-ids", lambda n: "### T <a " + "id=" * n + "> \n", 1000),
     Scaling("stacked-suppressions", lambda n: SUPPRESSED * n + "* Modle\n", 500,
             what="suppress"),
-    Scaling("many-suppressions", lambda n: (SUPPRESSED + "* Modle\n") * n, 4000,
-            what="suppress"),
+    Scaling("many-suppressions", lambda n: (SUPPRESSED + "* Modle\n") * n, 3000,
+            what="suppress", budget=10),  # sorting: n log n, and 100,000s of findings
 ]
 
 
@@ -376,6 +377,6 @@ def test_work_grows_linearly_with_the_input(case: Scaling, monkeypatch: pytest.M
     _cpu_seconds(case.make(10), case.what)  # registries and dictionary loaded once
     small = _cpu_seconds(case.make(case.n), case.what)
     large = _cpu_seconds(case.make(case.factor * case.n), case.what)
-    budget = 2 * case.factor  # linear plus slack; quadratic is factor ** 2
+    budget = case.budget or 2 * case.factor  # linear plus slack; quadratic is factor ** 2
     assert large < budget * max(small, 0.005), (
         f"{case.name}: {large:.3f} s at {case.factor}x the input of {small:.3f} s")
