@@ -53,6 +53,11 @@ def test_nk507_gives_line_column_and_the_characters(tmp_path: Path) -> None:
     assert not any(f.fixable for f in found)
     assert [f.rule for f in lint("# Notes\n\n* a\tb, caf\u00e9, \U0001f600\n",
                                  "notes/page.md")] == ["NK503"]  # tab in text: NK503 only
+    joined = ("# Notes\n\n* \U0001f468\u200d\U0001f4bb coder, "
+              "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645\n")
+    assert lint(joined, "notes/page.md") == []  # an emoji sequence, a Persian word
+    assert [f.rule for f in lint("# Notes\n\n* Server\u200dless\n", "notes/page.md")] == [
+        "NK507"]
 
 
 def test_visible_escapes_what_a_terminal_acts_on() -> None:

@@ -30,6 +30,8 @@ def check_invisible(ctx: Context) -> Iterator[Finding]:
     for number, line in enumerate(ctx.lines, 1):
         for match in _INVISIBLE.finditer(line):
             run = match.group()
+            if _joins(line, match.start(), match.end()):
+                continue
             first = run[0]
             what = ", ".join(dict.fromkeys(describe(char) for char in run))
             if first in _ZERO_WIDTH:
@@ -42,6 +44,15 @@ def check_invisible(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding("NK507", number, match.start() + 1, message,
                               end_column=match.end() + 1, severity=Severity.WARNING
                               if all(char in _ZERO_WIDTH for char in run) else None)
+
+
+def _joins(line: str, start: int, end: int) -> bool:
+    """A lone joiner or non-joiner between two non-ASCII characters: an emoji sequence
+    (man, joiner, laptop: a technologist) or a script that needs it (Persian, Indic)."""
+    if end - start != 1 or line[start] not in "\u200c\u200d" or not 0 < start < end < len(line):
+        return False
+    before, after = line[start - 1], line[end]
+    return not before.isascii() and not after.isascii() and not (before + after).isspace()
 
 
 def describe(char: str) -> str:
