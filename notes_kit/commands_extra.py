@@ -26,10 +26,12 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from notes_kit.reporters import visible
     from notes_kit.stats import collect, render_json, render_text
 
     stats = collect(args.paths)
-    out.write(render_json(stats) if args.format == "json" else render_text(stats))
+    out.write(render_json(stats) if args.format == "json" else visible(render_text(stats),
+                                                                        keep="\n\t"))
     return 0
 
 

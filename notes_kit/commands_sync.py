@@ -27,9 +27,7 @@ def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             else:
                 status = max(status, _twin_from_page(page, twin, args, out, err))
         except InputError as exc:
-            from notes_kit.reporters import visible
-
-            print(f"notes-kit: {visible(str(exc))}", file=err)
+            _say(err, f"notes-kit: {exc}")
             status = 2
     return status
 
@@ -47,16 +45,16 @@ def _twin_from_page(page: str, twin: str, args: argparse.Namespace, out: TextIO,
     check_page(model, twin)  # about to report or write it: the schema must accept it
     if args.check:
         what = "missing" if current is None else "out of date"
-        print(f"{twin}:1: NK703 YAML twin {what}; run 'notes-kit sync'", file=out)
+        _say(out, f"{twin}:1: NK703 YAML twin {what}; run 'notes-kit sync'")
         return 1
     if current is not None and not getattr(args, "force", False) and _newer(twin, page):
-        print(f"notes-kit: {twin}: newer than {page} and not its conversion (edited by "
-              f"hand?); not overwritten: 'notes-kit sync --from-yaml {page}' writes the page "
-              f"from it, 'notes-kit sync --force {page}' overwrites it", file=err)
+        _say(err, f"notes-kit: {twin}: newer than {page} and not its conversion (edited by "
+             f"hand?); not overwritten: 'notes-kit sync --from-yaml {page}' writes the page "
+             f"from it, 'notes-kit sync --force {page}' overwrites it")
         return 1
     check_size(twin, expected, MAX_YAML_BYTES)
     atomic_write(twin, expected)
-    print(f"wrote {twin}", file=out)
+    _say(out, f"wrote {twin}")
     return 0
 
 
@@ -72,13 +70,20 @@ def _page_from_twin(page: str, twin: str, check: bool, out: TextIO) -> int:
     if read_source(page) == expected:
         return 0
     if check:
-        print(f"{page}:1: NK703 page differs from its YAML twin {twin}; run 'notes-kit sync "
-              "--from-yaml'", file=out)
+        _say(out, f"{page}:1: NK703 page differs from its YAML twin {twin}; run 'notes-kit "
+             "sync --from-yaml'")
         return 1
     check_size(page, expected, MAX_BYTES)
     atomic_write(page, expected)
-    print(f"wrote {page}", file=out)
+    _say(out, f"wrote {page}")
     return 0
+
+
+def _say(stream: TextIO, text: str) -> None:
+    """One line out, what a terminal would act on escaped (the paths come from the disk)."""
+    from notes_kit.reporters import visible
+
+    print(visible(text), file=stream)
 
 
 def _newer(first: str, second: str) -> bool:

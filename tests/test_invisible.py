@@ -65,3 +65,13 @@ def test_visible_escapes_what_a_terminal_acts_on() -> None:
     assert visible("one\ntwo") == "one\\x0atwo"
     assert visible("one\ntwo", keep="\n") == "one\ntwo"
     assert visible("caf\u00e9 \U0001f600") == "caf\u00e9 \U0001f600"
+
+
+def test_paths_with_control_characters_are_printed_escaped(cli: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "odd\x1b[2Jname"
+    folder.mkdir()
+    (folder / "sosp-2024.md").write_text(PAGE, encoding="utf-8")
+    for command in (["sync", str(folder)], ["lint", str(folder / "missing.md")]):
+        done = cli(*command)
+        output = done.stdout + done.stderr
+        assert b"\x1b" not in output and b"odd\\x1b[2Jname" in output, (command, output)
