@@ -15,6 +15,7 @@ from typing import Any
 
 MAX_NESTING = 100  # list levels deeper than this are refused, not recursed into
 _MARKER = re.compile(r"^[ >]*(?:[*+-]|\d{1,9}[.)])(?: {1,4}|$)")
+_GAP = re.compile(r"\s{2,}")
 
 
 @dataclass
@@ -57,10 +58,20 @@ def parse_blocks(lines: list[str]) -> list[Block]:
             # Only block structure is read here (inline source is kept byte for byte), and
             # mistletoe's inline pass is quadratic on unclosed links: `[a](x [a](x ...`.
             span_token._token_types = [span_token.RawText]
-            doc = Document([line + "\n" for line in lines])
+            doc = Document([_structure_line(line) + "\n" for line in lines])
     finally:
         sys.setrecursionlimit(limit)
     return _convert_children(list(doc.children or []), lines, len(lines), 0)
+
+
+def _structure_line(line: str) -> str:
+    """The line as mistletoe needs it for block structure: white-space runs after its first
+    `#` made one space. mistletoe's heading pattern costs quadratic time in such a run, and
+    nothing after a `#` changes which block a line is (the text comes from `lines`)."""
+    if len(line) < 256:
+        return line
+    at = line.find("#")
+    return line if at < 0 else line[: at + 1] + _GAP.sub(" ", line[at + 1 :])
 
 
 def _refuse_deep_lists(lines: list[str]) -> None:

@@ -100,6 +100,11 @@ def _conversion_arguments(cmd: argparse.ArgumentParser) -> None:
 def _sync_arguments(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("paths", nargs="*", default=["conferences"])
     cmd.add_argument("--check", action="store_true", help="fail when a twin is missing or stale")
+    way = cmd.add_mutually_exclusive_group()
+    way.add_argument("--from-yaml", action="store_true",
+                     help="write each page from its twin (after editing the YAML)")
+    way.add_argument("--force", action="store_true",
+                     help="overwrite a twin even when it is newer than its page")
 
 
 def _explain_arguments(cmd: argparse.ArgumentParser) -> None:
@@ -159,7 +164,9 @@ def run(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     try:
         return _dispatch(args, out, err)
     except InputError as exc:
-        print(f"notes-kit: {exc}", file=err)
+        from notes_kit.reporters_text import visible
+
+        print(f"notes-kit: {visible(str(exc))}", file=err)
         return 2
     except BrokenPipeError:
         return 0

@@ -35,18 +35,22 @@ def _split(values: list[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _read_input(name: str) -> tuple[str, str]:
-    from notes_kit.files import read_source
+def _read_input(name: str, yaml: bool = False) -> tuple[str, str]:
+    from notes_kit.files import limit_for, read_source
 
     if name == "-":
-        return read_source("<stdin>", sys.stdin.buffer.read()), "<stdin>"
-    return read_source(name), name
+        data = sys.stdin.buffer.read(limit_for("", yaml) + 1)
+        return read_source("<stdin>", data, yaml=yaml), "<stdin>"
+    return read_source(name, yaml=yaml), name
 
 
-def _write_output(text: str, output: str | None, out: TextIO) -> None:
+def _write_output(text: str, output: str | None, out: TextIO, yaml: bool) -> None:
+    """`-o FILE` (a regular file or a new path; a symlink is written through) or, with no
+    `-o` or `-o -`, standard output. A file is never larger than notes-kit reads back."""
     if output and output != "-":
-        from notes_kit.files import atomic_write
+        from notes_kit.files import atomic_write, check_size, limit_for
 
+        check_size(output, text, limit_for(output, yaml))
         atomic_write(output, text)
     else:
         out.write(text)
@@ -61,15 +65,15 @@ def cmd_to_yaml(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from notes_kit.schema import output_file
 
         target = output_file()  # `> conferences/x.yaml`: the modeline is relative to it
-    _write_output(to_yaml(text, name, target), args.output, out)
+    _write_output(to_yaml(text, name, target), args.output, out, yaml=True)
     return 0
 
 
 def cmd_to_md(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from notes_kit.api import yaml_to_markdown
 
-    text, name = _read_input(args.file)
-    _write_output(yaml_to_markdown(text, name), args.output, out)
+    text, name = _read_input(args.file, yaml=True)
+    _write_output(yaml_to_markdown(text, name), args.output, out, yaml=False)
     return 0
 
 
@@ -97,67 +101,9 @@ def is_conference_name(path: str) -> bool:
 
 
 def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from notes_kit.api import check_page, convertible_page, page_to_yaml
-    from notes_kit.files import atomic_write, read_source
-    from notes_kit.sync_memo import SyncMemo
+    from notes_kit.commands_sync import cmd_sync as sync
 
-    status = 0
-    pages = conference_pages(args.paths)
-    stale: list[str] = []
-    memo = SyncMemo(pages)  # page and twin unchanged since found up to date: nothing to do
-    for page in pages:
-        twin = twin_of(page)
-        data, twin_data, fresh = memo.read(page, twin)
-        if fresh:
-            continue
-        try:
-            model = convertible_page(read_source(page, data), page)
-            expected = page_to_yaml(model, twin, check=False)
-            current = _read_twin(twin, twin_data)
-            if current != expected:  # about to report or write it: the schema must accept it
-                check_page(model, twin)
-        except InputError as exc:
-            print(f"notes-kit: {exc}", file=err)
-            status = 2
-            continue
-        if current == expected:
-            memo.fresh(page)
-            continue
-        if args.check:
-            what = "missing: no YAML twin of" if current is None else "out of date with"
-            print(f"{twin}: NK703 {what} {page}", file=out)
-            stale.append(page)
-            status = max(status, 1)
-        else:
-            try:
-                atomic_write(twin, expected)
-            except InputError as exc:
-                print(f"notes-kit: {exc}", file=err)
-                status = 2
-                continue
-            memo.fresh(page, expected)
-            print(f"wrote {twin}", file=out)
-    memo.save()
-    if args.check and status != 2:  # after an unreadable page, no count would be true
-        print(_sync_summary(len(pages), stale, args.paths), file=out)
-    return status
-
-
-def _sync_summary(pages: int, stale: list[str], paths: list[str]) -> str:
-    if not stale:
-        return f"{pages} YAML twin{'s' if pages != 1 else ''} up to date."
-    named = stale if len(stale) <= 3 else paths  # the pages, or the paths that hold them
-    return f"{len(stale)} of {pages} YAML twins to write: run 'notes-kit sync " \
-           f"{' '.join(named)}'"
-
-
-def _read_twin(twin: str, data: bytes | None = None) -> str | None:
-    """The twin's text, None when it does not exist; InputError when it cannot be read."""
-    from notes_kit.files import read_source
-
-    if data is None and not os.path.lexists(twin):
-        return None
-    return read_source(twin, data)
+    return sync(args, out, err)
 
 
 def cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

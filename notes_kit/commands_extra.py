@@ -27,10 +27,12 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from notes_kit.reporters_text import visible
     from notes_kit.stats import collect, render_json, render_text
 
     stats = collect(args.paths)
-    out.write(render_json(stats) if args.format == "json" else render_text(stats))
+    out.write(render_json(stats) if args.format == "json" else visible(render_text(stats),
+                                                                        keep="\n\t"))
     return 0
 
 
@@ -84,7 +86,7 @@ EXTRA_HANDLERS: dict[str, Handler] = {"new": cmd_new, "stats": cmd_stats, "impor
 
 def _new_arguments(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("venue", help="venue slug or display name, e.g. osdi")
-    cmd.add_argument("year", type=int, help="four-digit year")
+    cmd.add_argument("year", help="four-digit year")  # checked (and named) by scaffold
     cmd.add_argument("--dir", default="conferences", help="folder (default: conferences)")
 
 

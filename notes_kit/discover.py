@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from notes_kit.findings import InputError
@@ -26,31 +27,51 @@ def is_notes_yaml(path: str) -> bool:
     return b"schema_version:" in head or b"notes.schema.json" in head
 
 
-def expand(paths: list[str], excluder: Excluder | None = None,
-           force_exclude: bool = False) -> list[str]:
-    """Files in a stable order; a path that does not exist is an InputError. A walked folder
-    leaves out what `excluder` excludes; a path given by name only with `force_exclude`."""
+def expand(paths: list[str], excluder: Excluder | None = None, force_exclude: bool = False,
+           registries: Collection[str] = (), skipped: list[str] | None = None) -> list[str]:
+    """Files in a stable order, each once (a file named twice, as `a.md` and `./a.md` or
+    through a link, is kept under its first name); a path that does not exist is an
+    InputError.
+
+    A walked folder leaves out what `excluder` excludes; a path given by name, only with
+    `force_exclude`. Walking also finds the YAML files whose real path is in `registries`
+    (the config's registry files). A dangling symbolic link met while walking is not an
+    error of the run: it is appended to `skipped` (as a message) and left out.
+    """
     found: list[str] = []
     for path in paths:
         if path == "-":
             found.append(path)
         elif os.path.isdir(path):
-            found.extend(_walk(path, excluder))
+            found.extend(_walk(path, excluder, registries, skipped))
         elif os.path.lexists(path):
             if not (force_exclude and excluder is not None and excluder.excluded(path)):
                 found.append(path)
         else:
             raise InputError(path, "no such file or directory")
-    seen: set[str] = set()
+    seen: set[object] = set()
     unique = []
     for path in found:
-        if path not in seen:
-            seen.add(path)
+        key = _identity(path)
+        if key not in seen:
+            seen.add(key)
             unique.append(path)
     return unique
 
 
-def _walk(root: str, excluder: Excluder | None) -> list[str]:
+def _identity(path: str) -> object:
+    """The file behind a name: device and inode when it can be stat'ed, else its real path."""
+    if path == "-":
+        return path
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return os.path.realpath(path)
+    return info.st_dev, info.st_ino
+
+
+def _walk(root: str, excluder: Excluder | None, registries: Collection[str],
+          skipped: list[str] | None) -> list[str]:
     found: list[str] = []
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".") and not
@@ -60,8 +81,14 @@ def _walk(root: str, excluder: Excluder | None) -> list[str]:
             full = os.path.join(folder, name)
             if not name.endswith((*MARKDOWN, *YAML)):
                 continue
+            if os.path.islink(full) and not os.path.exists(full):
+                if skipped is not None:
+                    skipped.append(f"{full}: dangling symbolic link (to "
+                                   f"{os.readlink(full)}); skipped")
+                continue
             if excluder is not None and excluder.excluded(full):
                 continue
-            if name.endswith(MARKDOWN) or is_notes_yaml(full):
+            if name.endswith(MARKDOWN) or is_notes_yaml(full) or (
+                    registries and os.path.realpath(full) in registries):
                 found.append(full)
     return found

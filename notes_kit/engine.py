@@ -37,6 +37,11 @@ def make_context(text: str, path: str, config: Config) -> Context:
     from notes_kit.rules.context import Context
 
     if is_yaml(path):
+        from notes_kit.registry_files import check_registry, is_registry
+
+        if is_registry(path, text, config):  # a registry, not a notes page: no rule applies
+            check_registry(path, text)
+            return Context(path, text, config, kind="registry")
         return Context(path, text, config, kind="yaml")
     from notes_kit.parse import NotConferencePage, parse_page
 
@@ -67,13 +72,16 @@ def lint_context(text: str, path: str = "<string>",
     selected = [f for f in found if config.enabled(f.rule, path)]
     kept = apply(selected, suppressions, active=lambda rule_id: rule_id in ran)
     kept.extend(malformed)
-    reported = sorted(with_span(f, ctx.lines) for f in kept if config.enabled(f.rule, path))
+    ends: dict[int, int] = {}  # line -> where its text ends, measured once a line
+    reported = sorted(with_span(f, ctx.lines, ends) for f in kept
+                      if config.enabled(f.rule, path))
     ctx.withheld = sum(f.fix is FixKind.SAFE for f in found) - \
         sum(f.fix is FixKind.SAFE for f in reported)  # safe fixes deselected or suppressed
     return reported, ctx
 
 
-def with_span(finding: Finding, lines: list[str]) -> Finding:
+def with_span(finding: Finding, lines: list[str], ends: dict[int, int] | None = None
+              ) -> Finding:
     """The finding with the extent of what it is about, where its rule gave only a start:
     its fix's text on that line, else the rest of the line (editors and code scanning
     highlight it; the text output underlines it)."""
@@ -81,12 +89,14 @@ def with_span(finding: Finding, lines: list[str]) -> Finding:
         return finding
     from dataclasses import replace
 
-    row = lines[finding.line - 1]
     first = finding.edits[0] if finding.edits else None
     if first is not None and first.line == first.end_line == finding.line \
             and first.end_column > finding.column:
         return replace(finding, end_line=finding.line, end_column=first.end_column)
-    end = len(row.rstrip()) + 1
+    ends = {} if ends is None else ends
+    if finding.line not in ends:
+        ends[finding.line] = len(lines[finding.line - 1].rstrip()) + 1
+    end = ends[finding.line]
     if end <= finding.column and finding.line < len(lines):  # a blank line: the line itself
         return replace(finding, end_line=finding.line + 1, end_column=1)
     return replace(finding, end_line=finding.line, end_column=max(end, finding.column))

@@ -34,6 +34,7 @@ from notes_kit.rules.facts import PageFacts
 
 FactsOf = Callable[[int], "PageFacts | None"]
 Group = tuple[str, Any]  # ("K", title hash) / ("U", URL hash) / ("A", institution)
+_RECENT = 32  # pages whose facts _facts keeps unpacked
 _LOW = 0xFFFFFFFF
 
 
@@ -172,6 +173,7 @@ class Groups:
 
     def change(self, ordinal: int, old: PageFacts | None, new: PageFacts | None) -> None:
         """One page's facts replaced (None: not, or no longer, a conference page)."""
+        self.__dict__.pop("_recent", None)
         for facts, sign in ((old, -1), (new, 1)):
             if facts is None:
                 continue
@@ -223,6 +225,7 @@ class Groups:
 
     def findings(self) -> list[Finding]:
         """Every collection finding (sorted), the dirty groups computed again first."""
+        self.__dict__.pop("_recent", None)  # facts may have changed since the last time
         idents = self._by_ident() if any(kind == "A" for kind, _ in self.dirty) else {}
         for group in self.dirty:
             kind, key = group
@@ -276,6 +279,7 @@ class Groups:
             return []
         owners: dict[str, tuple[PageFacts, int, int]] = {}
         skipped: dict[str, bool] = {}
+        raws: dict[int, dict[int, str]] = {}  # a page's URLs as written, by link
         found = []
         for place in self.urls.members(key):
             ordinal, number = place >> 32, place & _LOW
@@ -290,7 +294,9 @@ class Groups:
             if (where, at) == (ordinal, index) or page.keys[at] == facts.keys[index]:
                 continue
             if self.config.enabled("NK702", facts.path):
-                shown = dict(facts.raw_urls).get(number, target)
+                if ordinal not in raws:
+                    raws[ordinal] = dict(facts.raw_urls)
+                shown = raws[ordinal].get(number, target)
                 found.append(Finding(
                     facts.path, line, column, "NK702", f"{shown} is also the link of "
                     f"'{page.title(at)}' ({page.where(at)})", RULES["NK702"].severity))
@@ -351,9 +357,17 @@ class Groups:
         return found
 
     def _facts(self, ordinal: int) -> PageFacts:
-        facts = self.facts_of(ordinal)
+        """A page's facts, the last few kept unpacked: one group (a URL on every link of a
+        page, say) asks for the same page once per member."""
+        memo: dict[int, PageFacts] = self.__dict__.setdefault("_recent", {})
+        facts = memo.get(ordinal)
         if facts is None:
-            raise LookupError(f"no facts for {self.paths[ordinal]}")
+            facts = self.facts_of(ordinal)
+            if facts is None:
+                raise LookupError(f"no facts for {self.paths[ordinal]}")
+            if len(memo) >= _RECENT:
+                memo.pop(next(iter(memo)))
+            memo[ordinal] = facts
         return facts
 
     # -- institutions -------------------------------------------------------------------

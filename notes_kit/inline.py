@@ -103,10 +103,9 @@ def bare_url(text: str) -> tuple[str, str] | None:
     return None
 
 
-_TRAILING = re.compile(r"(?:\s|&#x20;)+$")
-
-
 def clean(text: str) -> str:
     """Drop what a line end may carry without meaning: spaces and GitBook's `&#x20;`."""
-    return "\n".join(_TRAILING.sub("", line) if line and (line[-1].isspace() or line[-1] == ";")
-                     else line for line in text.split("\n"))
+    from notes_kit.textfix import trailing_start
+
+    return "\n".join(line[: trailing_start(line)] if line and (line[-1].isspace()
+                     or line[-1] == ";") else line for line in text.split("\n"))

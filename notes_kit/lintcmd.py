@@ -106,8 +106,10 @@ def _lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         if lint_hook(args, configs(args.paths[0]), result, err):
             return 2
-    for message in result.errors:
-        print(f"notes-kit: {message}", file=err)
+    from notes_kit.reporters_text import visible
+
+    for message in [*result.notices, *result.errors, *result.stale]:
+        print(f"notes-kit: {visible(message)}", file=err)
     if not result.outcomes and all(os.path.isdir(p) for p in args.paths):
         print(f"notes-kit: no notes found in {', '.join(args.paths)} (Markdown pages and "
               "notes YAML, after excludes)", file=err)
@@ -115,6 +117,8 @@ def _lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _print(args, result, printer, out, err)
     if result.errors:
         return 2
+    if result.stale:
+        return 1  # a file changed while it was fixed: not written, run again
     if args.command == "fix" or args.diff:
         return exit_status(1 if result.changed else _status(result.findings, configs), args,
                            False)
@@ -139,10 +143,12 @@ def _print(args: argparse.Namespace, result: RunResult, printer: Printer, out: T
 
     fixing = args.command == "fix" or bool(getattr(args, "fix", False)) or args.diff
     changes = out if args.format in TEXT_FORMATS and not args.diff else err
+    from notes_kit.reporters_text import visible
+
     for line in result.change_lines:
-        print(line, file=changes)
+        print(visible(line), file=changes)
     if args.diff:
-        out.write(result.diff)
+        out.write(visible(result.diff, keep="\n\t"))
     if result.errors and not result.findings and args.format in TEXT_FORMATS:
         return  # no "All checks passed." after a refusal
     fixed = (result.fixed_count, result.fixed_files, args.diff) if fixing else None

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from notes_kit.blocks import Block
+from notes_kit.edits import line_starts
 from notes_kit.findings import Edit, FixKind
 from notes_kit.inline import PaperLine, TailLink, canonical_tail, clean, split_paper_line
 from notes_kit.model import Link, Paper
@@ -68,6 +69,8 @@ def looks_like_affiliation(item: Block) -> bool:
 class PaperReader:
     def __init__(self, builder: Any) -> None:
         self.b = builder
+        self._item: Block | None = None
+        self._starts: list[int] = [0]
 
     def read(self, item: Block) -> Paper:
         b = self.b
@@ -97,9 +100,12 @@ class PaperReader:
     def _at(self, item: Block, offset: int) -> tuple[int, int]:
         """The body (line, column) of an offset into an item's inline text, whose later
         lines were dedented by up to the item's content indent."""
-        before = item.text[:offset]
-        row = before.count("\n")
-        within = offset - (before.rfind("\n") + 1)
+        from bisect import bisect_right
+
+        if self._item is not item:  # the starts of the item's lines, found once per item
+            self._item, self._starts = item, line_starts(item.text)
+        row = bisect_right(self._starts, offset) - 1
+        within = offset - self._starts[row]
         if not row:
             return item.line, item.column + within
         source = self.b.lines[item.line + row - 1]

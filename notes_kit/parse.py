@@ -19,8 +19,10 @@ from notes_kit.meta import MetaReader
 from notes_kit.model import Acronym, Group, Meta, Note, NoteItem, Page, Raw, Section, Topic
 from notes_kit.papers import PaperReader, is_paper_item
 
-# `SOSP 2024`, or with the full name in parentheses: `CAIS 2026 (ACM Conference on ...)`
-TITLE = re.compile(r"^(?P<venue>\S.*?)\s+(?P<year>\d{4})(?:\s+\((?P<full>[^()]+)\))?$")
+# `SOSP 2024`, or with the full name in parentheses: `CAIS 2026 (ACM Conference on ...)`.
+# The venue ends in a non-space: a lazy `\S.*?` would try `\s+` at every space of a long
+# run (quadratic); the greedy form backs off from the end once, and finds the same venue.
+TITLE = re.compile(r"^(?P<venue>\S(?:.*\S)?)\s+(?P<year>\d{4})(?:\s+\((?P<full>[^()]+)\))?$")
 _KINDS = {"paragraph": "paragraph", "other": "HTML or code block", "heading": "heading",
           "list": "list"}
 KNOWN_SECTIONS = {"meta info": "meta", "papers": "papers", "acronyms": "acronyms",

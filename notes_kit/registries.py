@@ -21,7 +21,6 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 SCHEMA_PATH = DATA_DIR / "registry.schema.json"
 _KINDS = ("venues", "affiliations", "terms")
 _FORMAT = "1"  # bump when the cached JSON layout changes
-_MAX_NODES = 100_000  # YAML alias bombs expand past this
 _KEEP_CACHED = 8  # cache files kept per kind (one per set of user files)
 _T = TypeVar("_T")
 _MEMO: dict[str, Any] = {}  # registry data by content key, and served objects by file stamps
@@ -221,6 +220,13 @@ def _load(kind: str, extra: Sequence[Path]) -> Any:
     return data
 
 
+def check_user_file(path: str, raw: bytes, kinds: Sequence[str]) -> None:
+    """InputError, with its line, when the linter would refuse this file as an extra
+    registry of each of `kinds` (merged over the shipped one): nothing for a good file."""
+    for kind in kinds:
+        _build(kind, [_read(DATA_DIR / f"{kind}.yaml"), (path, raw)])
+
+
 # -- cache miss: parse, validate, merge ---------------------------------------------------
 
 
@@ -229,18 +235,21 @@ def _build(kind: str, sources: Sequence[tuple[str, bytes]]) -> Any:
 
     import jsonschema
 
+    from notes_kit.yaml_load import plain
+
     schema = json.loads(SCHEMA_PATH.read_bytes())
     shipped = jsonschema.Draft202012Validator({**schema, "$ref": f"#/$defs/{kind}_file"})
     user = jsonschema.Draft202012Validator(schema)
     merged: dict[str, Any] = {}
     for index, (path, raw) in enumerate(sources):
         tree = _parse_yaml(path, raw)
-        data = _plain(tree, path, [0], set())
-        if data is None:
-            raise InputError(path, "empty registry file: expected venues, affiliations or terms", 1)
+        data = plain(tree)
+        if not isinstance(data, dict):
+            raise InputError(path, "not a registry file: expected a YAML mapping with "
+                             "venues, affiliations or terms", 1)
         errors = list((shipped if index == 0 else user).iter_errors(data))
         if errors:
-            where = [(_line(tree, list(e.absolute_path)), e.message) for e in errors]
+            where = [(_line(tree, list(e.absolute_path)), _short(e.message)) for e in errors]
             line, message = min(where)
             raise InputError(path, f"invalid registry: {message}", line)
         if kind not in data:
@@ -252,52 +261,23 @@ def _build(kind: str, sources: Sequence[tuple[str, bytes]]) -> Any:
 
 
 def _parse_yaml(path: str, raw: bytes) -> Any:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    """The registry file through the package's one safe YAML loader (tags, alias bombs and
+    values no registry holds are refused there, with a line)."""
+    from notes_kit.yaml_load import load
 
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise InputError(path, f"not UTF-8: {error.reason}") from None
-    try:
-        return YAML(typ="rt", pure=True).load(text)
-    except MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else 0
-        raise InputError(path, f"invalid YAML: {error.problem}", line) from None
-    except YAMLError as error:
-        raise InputError(path, f"invalid YAML: {error}") from None
+        line = raw[: error.start].count(b"\n") + 1
+        raise InputError(path, f"not UTF-8: {error.reason}", line) from None
+    return load(text, path, empty="empty registry file: expected venues, affiliations or terms")
 
 
-def _plain(node: Any, path: str, count: list[int], active: set[int]) -> Any:
-    """ruamel's round-trip tree as plain JSON values, refusing tags and alias bombs."""
-    from ruamel.yaml.comments import TaggedScalar
-
-    count[0] += 1
-    if count[0] > _MAX_NODES:
-        raise InputError(path, f"registry file expands to more than {_MAX_NODES} YAML nodes")
-    tag = getattr(getattr(node, "tag", None), "value", None)
-    if isinstance(node, TaggedScalar) or (isinstance(node, (dict, list)) and tag):
-        raise InputError(path, f"YAML tags are not allowed: {tag}", _line_of_node(node))
-    if isinstance(node, (dict, list)):
-        if id(node) in active:
-            raise InputError(path, "recursive YAML alias", _line_of_node(node))
-        active.add(id(node))
-        if isinstance(node, dict):
-            out: Any = {str(k): _plain(v, path, count, active) for k, v in node.items()}
-        else:
-            out = [_plain(v, path, count, active) for v in node]
-        active.discard(id(node))
-        return out
-    if isinstance(node, str):
-        return str(node)
-    if isinstance(node, (bool, int, float)) or node is None:
-        return node
-    return repr(node)  # dates and the like: the schema rejects them as non-strings
-
-
-def _line_of_node(node: Any) -> int:
-    lc = getattr(node, "lc", None)
-    return int(lc.line) + 1 if lc is not None and lc.line is not None else 0
+def _short(message: str) -> str:
+    """A schema message on one line, cut short: it quotes the offending value, which can be
+    a whole file read as one string."""
+    message = " ".join(message.split())
+    return message if len(message) <= 160 else message[:157] + "..."
 
 
 def _line(tree: Any, where: Sequence[str | int]) -> int:

@@ -12,7 +12,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any, Protocol
 
 from notes_kit.findings import Edit, Finding, Severity
-from notes_kit.reporters_text import TEXT_FORMATS, render_human
+from notes_kit.reporters_text import TEXT_FORMATS, render_human, visible
 
 if TYPE_CHECKING:
     from notes_kit.rules.registry import Rule
@@ -220,7 +220,7 @@ def escape_property(text: str) -> str:
 
 def github_line(finding: Finding) -> str:
     """`::error file=P,line=L,col=C,endLine=EL,endColumn=EC,title=NK501::message`."""
-    props: list[tuple[str, object]] = [("file", finding.path)]
+    props: list[tuple[str, object]] = [("file", visible(finding.path))]
     if finding.line >= 1:
         end_line, end_col = finding.end
         props += [("line", finding.line)]
@@ -229,7 +229,8 @@ def github_line(finding: Finding) -> str:
         props += [("endColumn", end_col)] if end_col >= 1 else []
     props.append(("title", finding.rule))
     joined = ",".join(f"{key}={escape_property(str(value))}" for key, value in props)
-    return f"::{_level(finding.severity)} {joined}::{escape_data(finding.message)}"
+    message = escape_data(visible(finding.message, keep="\r\n"))
+    return f"::{_level(finding.severity)} {joined}::{message}"
 
 
 def render_github(

@@ -22,15 +22,23 @@ CYAN = "\x1b[36m"
 BLUE = "\x1b[34m"
 SEVERITY_COLOR = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m"}
 TEXT_FORMATS = ("text", "full", "concise", "grouped")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+WINDOW = 120  # the most of a source line the full format shows
+_HIDDEN = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-def printable(text: str) -> str:
-    """Control characters and bidirectional overrides shown as escapes, never sent raw to
-    a terminal (a page's title cannot clear the screen or reorder a line)."""
-    if not _CONTROL.search(text):
-        return text
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+def visible(text: str, keep: str = "") -> str:
+    r"""`text` with the characters a terminal would act on written as escapes (ESC as `\x1b`,
+    U+202E as `\u202e`): C0 controls but tab, DEL, C1, line separators and bidirectional
+    controls. A page's text reaches messages (NK701 quotes titles): it must not clear the
+    screen or set the window title. Characters in `keep` stay as they are."""
+    if text.isascii() and text.isprintable():
+        return text  # nearly every message
+    return _HIDDEN.sub(lambda m: m.group() if m.group() in keep else _escape(m.group()), text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def plural(count: int, word: str) -> str:
@@ -55,9 +63,9 @@ def text_line(finding: Finding, *, color: bool = False, where: bool = True) -> s
     sev = SEVERITY_COLOR[finding.severity]
     place = f"{finding.line}:{finding.column}:"
     if where:
-        place = f"{paint(printable(finding.path), BOLD, color)}:{place}"
+        place = f"{paint(visible(finding.path), BOLD, color)}:{place}"
     what = f"{paint(finding.rule, sev, color)} {paint(f'[{finding.severity.value}]', sev, color)}"
-    return f"{place} {what} {printable(finding.message)}" \
+    return f"{place} {what} {visible(finding.message)}" \
            f"{paint(fix_note(finding.fix), CYAN, color)}"
 
 
@@ -69,14 +77,22 @@ def context(finding: Finding, lines: list[str] | None, *, color: bool = False) -
     """
     if not lines or not 0 < finding.line <= len(lines):
         return []
-    row = printable(lines[finding.line - 1].replace("\t", " "))
+    row = lines[finding.line - 1].replace("\t", " ")
     end = finding.end_column if finding.end_line == finding.line else len(row) + 1
-    width = max(1, min(end, len(row) + 1) - finding.column)
+    start = finding.column
+    if len(row) > WINDOW:  # a long line: the part around the finding, marked as cut
+        left = max(0, min(start - 1 - WINDOW // 3, len(row) - WINDOW))
+        shown = row[left : left + WINDOW]
+        head, tail = ("..." if left else ""), ("..." if left + WINDOW < len(row) else "")
+        row = head + shown + tail
+        start, end = start - left + len(head), min(end - left, WINDOW + 1) + len(head)
+    row = visible(row)
+    width = max(1, min(end, len(row) + 1) - start)
     number = str(finding.line)
     gutter = paint(" " * len(number) + " |", BLUE, color)
     marks = paint("^" * width, SEVERITY_COLOR[finding.severity], color)
     return [gutter, f"{paint(number + ' |', BLUE, color)} {row}",
-            f"{gutter} {' ' * (finding.column - 1)}{marks}", ""]
+            f"{gutter} {' ' * (start - 1)}{marks}", ""]
 
 
 def summary_line(findings: Sequence[Finding]) -> str:
@@ -116,7 +132,7 @@ def file_lines(findings: Iterable[Finding], fmt: str, source: Source | None = No
         if fmt == "grouped":
             if finding.path != path:
                 lines += [""] if path is not None else []
-                lines.append(paint(printable(finding.path), BOLD, color) + ":")
+                lines.append(paint(visible(finding.path), BOLD, color) + ":")
                 path = finding.path
             lines.append("  " + text_line(finding, color=color, where=False))
             continue

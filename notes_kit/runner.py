@@ -10,6 +10,7 @@ from notes_kit.config import Config, Configs
 from notes_kit.findings import Finding, InputError
 
 if TYPE_CHECKING:
+    from notes_kit.files import Fingerprint
     from notes_kit.progress import Start
     from notes_kit.rules.facts import PageFacts
 
@@ -25,6 +26,7 @@ class FileOutcome:
     digest: str | None = None  # sha256 of the bytes linted, when the result cache read them
     facts: PageFacts | None = None  # what the collection rules need of a conference page
     facts_known: bool = False  # facts were asked for and None means "not a conference page"
+    read_as: Fingerprint | None = None  # the file when it was read: a fix writes only over that
 
 
 @dataclass
@@ -37,6 +39,8 @@ class RunResult:
     fixed_files: int = 0  # files a fix changed (or would change, with --diff)
     fixed_count: int = 0  # findings fixed in them
     outcomes: list[FileOutcome] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)  # changed while fixed: not written (exit 1)
+    notices: list[str] = field(default_factory=list)  # said on stderr, not failures
 
 
 def process_file(path: str, config: Config, fix: bool, unsafe: bool,
@@ -60,8 +64,11 @@ def process_file(path: str, config: Config, fix: bool, unsafe: bool,
             outcome.findings = result.remaining
             if result.text != text or endings:
                 # NK503 not selected: what is written keeps the file's line ends and BOM
+                from notes_kit.files import fingerprint
+
                 written = result.text if endings else keep_line_ends(result.text, data)
                 outcome.fixed, outcome.original = written, text
+                outcome.read_as = fingerprint(path, data)
                 outcome.applied = sorted([*((f, f.message) for f in endings),
                                           *zip(result.changes, result.described, strict=True)])
         else:
@@ -120,10 +127,12 @@ def run_lint(paths: list[str], config: Config | Configs, *, fix: bool = False,
     `progress` (notes_kit.progress) counts them."""
     from notes_kit.discover import expand
     from notes_kit.ignore import Excluder
+    from notes_kit.registry_files import named_paths
 
     config_of = config if isinstance(config, Configs) else (lambda _path: config)
     result = RunResult()
-    files = expand(paths, Excluder(config_of), force_exclude)
+    files = expand(paths, Excluder(config_of), force_exclude,
+                   named_paths(config_of(paths[0] if paths else ".")), result.notices)
     from notes_kit.parallel import LintRun
 
     # One page alone is still checked for a paper or URL listed twice in it; the twin
@@ -179,7 +188,7 @@ def _runs(files: list[str], config_of: Callable[[str], Config]
 
 
 def _collect(outcome: FileOutcome, result: RunResult, write: bool, diffs: list[str]) -> None:
-    from notes_kit.files import atomic_write
+    from notes_kit.files import Changed, atomic_write
 
     if outcome.error:
         result.errors.append(outcome.error)
@@ -187,20 +196,25 @@ def _collect(outcome: FileOutcome, result: RunResult, write: bool, diffs: list[s
     result.findings.extend(outcome.findings)
     if outcome.fixed is None or outcome.original is None:
         return
+    changes = [f"{finding.path}:{finding.line}:{finding.column}: {finding.rule} {what}"
+               for finding, what in outcome.applied]
+    if write:
+        try:
+            atomic_write(outcome.path, outcome.fixed, expect=outcome.read_as)
+        except Changed as exc:
+            result.stale.append(str(exc))
+            return  # nothing was changed
+        except InputError as exc:
+            result.errors.append(str(exc))
+            return
     result.changed = True
     result.fixed_files += 1
     result.fixed_count += len(outcome.applied)
-    for finding, what in outcome.applied:
-        result.change_lines.append(f"{finding.path}:{finding.line}:{finding.column}: "
-                                   f"{finding.rule} {what}")
-    if write:
-        try:
-            atomic_write(outcome.path, outcome.fixed)
-        except InputError as exc:
-            result.errors.append(str(exc))
-    else:
+    result.change_lines.extend(changes)
+    if not write:
         import difflib
 
+        shown = outcome.fixed.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
         diffs.extend(difflib.unified_diff(
-            outcome.original.splitlines(True), outcome.fixed.splitlines(True),
+            outcome.original.splitlines(True), shown.splitlines(True),
             f"a/{outcome.path}", f"b/{outcome.path}"))

@@ -56,7 +56,7 @@ def close_matches(name: str, venues: dict[str, Venue]) -> list[str]:
     return list(dict.fromkeys(keys[h] for h in hits))
 
 
-def create(venue_name: str, year: int, directory: str,
+def create(venue_name: str, year: int | str, directory: str,
            venues: dict[str, Venue]) -> tuple[str, str]:
     """Write `<dir>/<slug>-<year>.md` and its `.yaml` twin; InputError, nothing written, when
     the venue is unknown, the year is not four digits or either file exists."""
@@ -69,14 +69,16 @@ def create(venue_name: str, year: int, directory: str,
         hint = f"did you mean {', '.join(near)}?" if near else "no close match"
         raise InputError(venue_name, f"unknown venue ({hint}); add it to the venue registry "
                          "with extra-venues")
-    if not 1000 <= year <= 9999:
-        raise InputError(str(year), "the year has four digits")
-    page = Path(directory) / f"{venue.slug}-{year}.md"
+    written = str(year).strip()
+    page = Path(directory) / f"{venue.slug}-{written}.md"
+    if not (written.isascii() and written.isdigit() and 1000 <= int(written) <= 9999):
+        raise InputError(str(page), f"the year must be four digits, 1000 to 9999 (got "
+                         f"{written!r}); nothing written")
     twin = page.with_suffix(".yaml")
     for target in (page, twin):
         if target.exists():
             raise InputError(str(target), "already exists; not overwritten")
-    text = page_text(venue, year)
+    text = page_text(venue, int(written))
     yaml_text = to_yaml(text, str(page), str(twin))
     try:
         page.parent.mkdir(parents=True, exist_ok=True)

@@ -83,9 +83,13 @@ def _version_problems(data: Any) -> list[tuple[list[Any], str]]:
 @lru_cache(maxsize=1)
 def _validator() -> Any:
     """Built once per process: its $ref lookups are then cached across documents."""
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, validators
 
-    return Draft202012Validator(notes_schema())
+    # JSON Schema calls 2024.0 an integer; here it is not: `to-md` would write `# SOSP 2024.0`.
+    checker = Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _, value: isinstance(value, int) and not isinstance(value, bool))
+    strict = validators.extend(Draft202012Validator, type_checker=checker)
+    return strict(notes_schema())
 
 
 def _message(where: list[Any], message: str) -> str:

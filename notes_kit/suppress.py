@@ -23,10 +23,11 @@ RULE_ID = re.compile(r"NK\d{3}", re.IGNORECASE)
 _KEYWORD = re.compile(r"\s*notes-kit(?![\w])", re.IGNORECASE)
 _ANYWHERE = re.compile(r"notes-kit", re.IGNORECASE)
 _GRAMMAR = re.compile(r"\s*notes-kit\s*:\s*([\w-]+)(.*)", re.IGNORECASE | re.DOTALL)
-_HTML_LINE = re.compile(r"\s*(<!--.*?-->\s*)+")
+# A comment ends at its first `-->`: with `.*?` free to run past it, a line of 30 comments
+# and a word backtracked through every way to group them (exponential).
+_HTML_LINE = re.compile(r"\s*(?:<!--(?:(?!-->).)*-->\s*)+")
 _YAML_COMMENT = re.compile(r"\s*#")
 _FENCE = re.compile(r"\s*(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)")
 
 
 class Directive(NamedTuple):
@@ -82,18 +83,44 @@ def apply(
     `active(rule)` says whether a rule ran; ids of rules that did not run are
     never called unused, so a partial `--select` run gives no false NK506.
     """
-    by_rule: dict[str, list[Suppression]] = {}
-    for item in suppressions.items:
-        by_rule.setdefault(item.rule, []).append(item)
+    findings = list(findings)
+    covering = _covering(suppressions.items, {(f.rule, f.line) for f in findings})
     used: set[Suppression] = set()
     kept: list[Finding] = []
     for finding in findings:
-        hits = [s for s in by_rule.get(finding.rule, ()) if s.first <= finding.line <= s.last]
+        hits = covering.get((finding.rule, finding.line), ())
         if finding.rule in UNSUPPRESSIBLE or not hits:
             kept.append(finding)
         else:
             used.update(hits)
     return kept + _unused(suppressions, used, active)
+
+
+def _covering(items: Iterable[Suppression], wanted: set[tuple[str, int]]
+              ) -> dict[tuple[str, int], tuple[Suppression, ...]]:
+    """The suppressions covering each (rule, line) asked for, in one sweep per rule over
+    lines and ranges sorted by start (not every suppression per finding: that is quadratic
+    in a page with thousands of directives)."""
+    import heapq
+
+    by_rule: dict[str, list[Suppression]] = {}
+    for item in items:
+        by_rule.setdefault(item.rule, []).append(item)
+    found: dict[tuple[str, int], tuple[Suppression, ...]] = {}
+    for rule, ranges in by_rule.items():
+        ranges.sort(key=lambda s: s.first)
+        lines = sorted(line for wanted_rule, line in wanted if wanted_rule == rule)
+        active: list[tuple[int, int, Suppression]] = []  # a heap by last line
+        index = 0
+        for line in lines:
+            while index < len(ranges) and ranges[index].first <= line:
+                heapq.heappush(active, (ranges[index].last, index, ranges[index]))
+                index += 1
+            while active and active[0][0] < line:
+                heapq.heappop(active)
+            if active:
+                found[(rule, line)] = tuple(item for _, _, item in active)
+    return found
 
 
 def is_directive(line: str, kind: Kind = "markdown") -> bool:
@@ -113,6 +140,7 @@ class _State:
         self.lines, self.kind = lines, kind
         self.open: dict[str, Directive] = {}
         self.items: list[Suppression] = []
+        self.scanned = (1, -1)  # (line, its next content line) of the last scan: none yet
 
     def add(self, directive: Directive) -> list[str]:
         if directive.action == "disable-next-line":
@@ -139,12 +167,20 @@ class _State:
         return sorted(self.items + rest, key=lambda s: (s.line, s.column, s.rule))
 
     def _next_line(self, number: int) -> int:
-        """The next line with content, skipping blank lines and stacked directives; 0 if none."""
-        for index in range(number, len(self.lines)):
-            line = self.lines[index]
-            if line.strip() and not is_directive(line, self.kind):
-                return index + 1
-        return 0
+        """The next line with content, skipping blank lines and stacked directives; 0 if none.
+
+        Directives are read in file order, so the scan resumes where the last one stopped
+        when it started before it: stacked directives cost one pass, not one each."""
+        start, target = self.scanned
+        if not start <= number <= (target - 1 if target else len(self.lines)):
+            start, target = number, 0
+            for index in range(number, len(self.lines)):
+                line = self.lines[index]
+                if line.strip() and not is_directive(line, self.kind):
+                    target = index + 1
+                    break
+        self.scanned = (number, target)
+        return target
 
 
 def _cover(rule: str, first: int, last: int, directive: Directive) -> Suppression:
@@ -159,8 +195,10 @@ def _comments(lines: list[str], kind: Kind) -> Iterator[tuple[int, int, str | No
             if match and _KEYWORD.match(line[match.end() :]):
                 yield number, match.end(), line[match.end() :]
         return
+    from notes_kit.spans import blank, spans
+
     for number, line in _prose_lines(lines):
-        masked = _CODE_SPAN.sub(lambda m: " " * len(m.group()), line)  # keeps columns
+        masked = blank(line, spans(line, None)) if "`" in line else line  # keeps columns
         for column, body, closed in _html_comments(masked):
             if _KEYWORD.match(body):
                 yield number, column, body if closed else None

@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-TRAILING_ENTITY = re.compile(r"(?:&#x20;|\s)+$")
-EMPTY_ANCHOR = re.compile(r"\s*<a\s+[^<>]*\bid=[^<>]*>\s*</a>\s*")
+# Where these are searched, a regex would retry at every character of a long run of spaces
+# (or of `id=`), quadratic on a hostile line: trailing_start and empty_anchors scan instead.
+TRAILING_ENTITY = re.compile(r"(?:&#x20;|\s)+$")  # what trailing_start finds
+EMPTY_ANCHOR = re.compile(r"\s*<a\s+[^<>]*\bid=[^<>]*>\s*</a>\s*")  # what empty_anchors finds
+_ANCHOR_TAG = re.compile(r"<a\s[^<>]*>\s*</a>")
+_ID = re.compile(r"\bid=")
 HEADING = re.compile(r"^#{1,6}\s")
 # Leading white space and the gap after a list marker: where a tab is structure, not text.
 INDENT = re.compile(r"^[ \t]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)?")
@@ -27,6 +31,37 @@ def front_matter_end(lines: list[str]) -> int:
     if len(lines) < 3 or lines[0] != "---":
         return -1
     return next((i for i in range(1, len(lines) - 1) if lines[i] == "---"), -1)
+
+
+def trailing_start(line: str) -> int:
+    """Where the run of white space and `&#x20;` that ends the line starts (len(line) when
+    there is none): TRAILING_ENTITY.search(line).start(), in one pass from the end."""
+    end = len(line.rstrip())
+    while end >= 6 and line.startswith("&#x20;", end - 6):
+        end -= 6
+        while end and line[end - 1].isspace():
+            end -= 1
+    return end
+
+
+def empty_anchors(line: str) -> list[tuple[int, int]]:
+    """The spans EMPTY_ANCHOR.finditer(line) gives, found from each `<a` tag once."""
+    spans: list[tuple[int, int]] = []
+    done = position = 0
+    while (match := _ANCHOR_TAG.search(line, position)) is not None:
+        tag_end = line.index(">", match.start())
+        if not _ID.search(line, match.start() + 3, tag_end):
+            position = match.start() + 1
+            continue
+        start = match.start()
+        while start > done and line[start - 1].isspace():
+            start -= 1
+        end = match.end()
+        while end < len(line) and line[end].isspace():
+            end += 1
+        spans.append((start, end))
+        done = position = end
+    return spans
 
 
 def code_lines(lines: list[str]) -> set[int]:
@@ -50,9 +85,13 @@ def fix_line(line: str) -> str:
     if "\t" in line:
         line = expand_indent(line)
     if "<a" in line and HEADING.match(line):
-        line = EMPTY_ANCHOR.sub(" ", line).rstrip()
+        pieces, done = [], 0
+        for start, end in empty_anchors(line):
+            pieces += [line[done:start], " "]
+            done = end
+        line = ("".join(pieces) + line[done:]).rstrip()
     if line and (line[-1].isspace() or line[-1] == ";"):
-        line = TRAILING_ENTITY.sub("", line)
+        line = line[: trailing_start(line)]
     return line
 
 

@@ -105,6 +105,7 @@ def test_failed_write_during_sync_keeps_the_twin(tmp_path: Path,
     (folder / "sosp-2024.md").write_text(PAGE, encoding="utf-8")
     twin = folder / "sosp-2024.yaml"
     twin.write_text("stale: twin\n", encoding="utf-8")
+    os.utime(twin, ns=(0, 0))  # older than the page: sync rewrites it
     seen = _fail_replace(monkeypatch)
     code, out, err = _run("sync", str(folder))
     assert code == 2
@@ -201,6 +202,7 @@ def test_killed_in_the_middle_of_a_write_leaves_the_file_intact(
     page, twin = tmp_path / "sosp-2024.md", tmp_path / "sosp-2024.yaml"
     page.write_text(UNFIXED if command == "fix" else PAGE, encoding="utf-8")
     twin.write_text("# an old twin\n", encoding="utf-8")
+    os.utime(twin, ns=(0, 0))  # older than the page: sync rewrites it
     target = page if command == "fix" else twin
     before = target.read_bytes()
     proc = subprocess.Popen([sys.executable, "-c", _STALLED_WRITER, moment, command,

@@ -173,9 +173,9 @@ def test_a_fix_run_writes_each_file_before_the_next_is_linted(
 
     real_write = notes_kit.files.atomic_write
 
-    def write(path: str, text: str) -> None:
+    def write(path: str, text: str, **options: Any) -> None:
         events.append(f"write {Path(path).name}")
-        real_write(path, text)
+        real_write(path, text, **options)
 
     monkeypatch.setattr(parallel, "process_file", process)
     monkeypatch.setattr(notes_kit.files, "atomic_write", write)

@@ -10,7 +10,7 @@ import stat
 import subprocess
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +104,16 @@ CASES: list[Any] = [
     Case("long-emphasis", "page.md", _data(HEAD + b"* t " + b"*_`$<" * 20000 + b"\n"), ok=True),
     Case("long-brackets", "page.md", _data(HEAD + b"* t " + b"\\[[" * 34000 + b"\n"),
          ok=True, commands=("lint",), timeout=10),
+    Case("many-links", "page.md", _data(HEAD + b"* A paper" + b"".join(
+        b" \\[[Paper](https://e.org/%d)]" % i for i in range(16_000)) + b"\n  * MIT\n"), ok=True,
+         commands=("lint", "fix")),  # to-yaml of 16,000 links is the YAML dumper's speed
+    Case("long-link-line", "page.md", _data(HEAD + b"* t " + b"[Paper](u)" * 30_000 + b"\n"),
+         ok=True, commands=("lint", "fix")),
+    Case("html-comments-line", "page.md", _data(HEAD + b"<!-- a -->" * 40 + b" x\n"), ok=True),
+    Case("backtick-runs", "page.md", _data(HEAD + b"* t " + b" ".join(
+        b"`" * size for size in range(1, 600)) + b"\n"), ok=True),
+    Case("unclosed-comments", "page.md", _data(HEAD + b"* t " + b"<!-- a " * 30_000 + b"\n"),
+         ok=True),
     Case("yaml-alias-bomb", "page.yaml", _data(_bomb()), commands=YAML_COMMANDS),
     Case("yaml-python-tag", "page.yaml",
          _data(b"schema_version: 1\nvenue: !!python/object/apply:os.system ['touch pwned']\n"),
@@ -266,3 +276,107 @@ def test_fifo_among_good_files_is_reported_and_the_rest_linted(cli: Any, tmp_pat
     assert b"Traceback" not in result.stdout + result.stderr
     assert result.stderr.decode().splitlines() == [f"notes-kit: {pipe}: not a regular file"]
     assert f"{good}:" in result.stdout.decode()  # the good file was still linted
+
+
+# --- time linear in the input ---------------------------------------------------------
+# Each case is a page made at size n and at size factor * n. Linear work costs about
+# factor times as much; the quadratic rules of issue 11 cost factor ** 2 times as much (or
+# more). The budget is a ratio measured in one process, never an absolute time.
+
+LINEAR_HEAD = ("# SOSP 2024\n\n## Meta Info\n\nHomepage: <https://example.org>\n\n"
+               "### Acceptance Rate\n\n17.3% (= 43 / 248)\n\n## Papers\n\n### T\n\n")
+
+
+@dataclass
+class Scaling:
+    name: str
+    make: Callable[[int], str]  # the page's text at size n
+    n: int
+    factor: int = 4
+    what: str = "lint+fix"  # "rules": the rules alone, on a page parsed beforehand;
+    # "suppress": reading the suppression comments and applying them to the rules' findings
+    budget: float = 0  # the largest ratio allowed; 0: twice the factor
+
+
+def _backtick_runs(n: int) -> str:
+    """Backtick runs of distinct lengths 1, 2, ..., k (about n characters): none closes."""
+    k = int((2 * n) ** 0.5)
+    return "* t " + " ".join("`" * size for size in range(1, k))
+
+
+def _links(n: int) -> str:
+    return "* A paper" + "".join(f" \\[[Paper](https://e.org/{i})]" for i in range(n)) + \
+        "\n  * MIT\n"
+
+
+SUPPRESSED = "<!-- notes-kit: disable-next-line NK501 -->\n"
+SCALING = [
+    Scaling("many-links", _links, 6000, what="rules"),
+    Scaling("paper-link-line", lambda n: "* t " + "[Paper](u)" * n + "\n", 8000, what="rules"),
+    Scaling("unclosed-comments", lambda n: "* t " + "<!-- a " * n + "\n", 2000),
+    Scaling("unclosed-templates", lambda n: "* t " + "{% a " * n + "\n", 2000),
+    Scaling("backtick-runs", _backtick_runs, 40_000, factor=8),
+    Scaling("word-before-address", lambda n: "* t " + "a" * n + " b@c.de\n", 10_000),
+    Scaling("inner-spaces", lambda n: "* t" + " " * n + "x \n", 1000),
+    Scaling("inner-entities", lambda n: "* t" + "&#x20;" * n + "x \n", 1000),
+    Scaling("title-spaces", lambda n: "# SOSP" + " " * n + "x 2024\n\n## Papers\n", 2000),
+    Scaling("heading-spaces", lambda n: "### T" + " " * n + "x <a id=\"a\"></a> \n", 2000),
+    Scaling("heading-anchor-ids", lambda n: "### T <a " + "id=" * n + "> \n", 1000),
+    Scaling("stacked-suppressions", lambda n: SUPPRESSED * n + "* Modle\n", 500,
+            what="suppress"),
+    Scaling("many-suppressions", lambda n: (SUPPRESSED + "* Modle\n") * n, 3000,
+            what="suppress", budget=10),  # sorting: n log n, and 100,000s of findings
+]
+
+
+def _cpu_seconds(text: str, what: str) -> float:
+    """CPU time of lint and fix (or the rules alone) of one page in this process, the best
+    of three, without the garbage collector (whose passes grow with everything alive, not
+    with this input)."""
+    import gc
+    import time
+
+    from notes_kit.config import Config
+    from notes_kit.engine import fix, lint, make_context
+    from notes_kit.rules.registry import all_rules
+    from notes_kit.suppress import apply, parse_suppressions
+    from notes_kit.typos import prose_mask
+
+    page, config = LINEAR_HEAD + text, Config()
+    rules = [r for r in all_rules().values() if r.check and r.scope in ("text", "conference")]
+    parsed = make_context(page, "sosp-2024.md", config) if what != "lint+fix" else None
+    found = [f for rule in rules if parsed and (rule.scope == "text" or parsed.parsed)
+             for f in rule.check(parsed)] if what == "suppress" else []
+    best = float("inf")
+    for _ in range(3):
+        prose_mask.cache_clear()  # a remembered line would hide the work
+        ctx = replace(parsed) if parsed is not None else None  # the parse, no derived views
+        gc.collect()
+        gc.disable()
+        try:
+            start = time.process_time()
+            if what == "suppress":
+                apply(found, parse_suppressions(page, "sosp-2024.md")[0])
+            elif ctx is not None:
+                for rule in rules:
+                    if rule.scope == "text" or ctx.parsed is not None:
+                        list(rule.check(ctx))
+            else:
+                lint(page, "sosp-2024.md", config)
+                fix(page, "sosp-2024.md", config)
+            best = min(best, time.process_time() - start)
+        finally:
+            gc.enable()
+    return best
+
+
+@pytest.mark.parametrize("case", SCALING, ids=[c.name for c in SCALING])
+def test_work_grows_linearly_with_the_input(case: Scaling, monkeypatch: pytest.MonkeyPatch,
+                                            tmp_path_factory: pytest.TempPathFactory) -> None:
+    monkeypatch.setenv("NOTES_KIT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "nk-lin"))
+    _cpu_seconds(case.make(10), case.what)  # registries and dictionary loaded once
+    small = _cpu_seconds(case.make(case.n), case.what)
+    large = _cpu_seconds(case.make(case.factor * case.n), case.what)
+    budget = case.budget or 2 * case.factor  # linear plus slack; quadratic is factor ** 2
+    assert large < budget * max(small, 0.005), (
+        f"{case.name}: {large:.3f} s at {case.factor}x the input of {small:.3f} s")

@@ -206,15 +206,17 @@ def test_sync_of_an_unchanged_collection_parses_nothing(tmp_path: Path,
     monkeypatch.setattr(notes_kit.api, "parse_markdown", counting)
     assert sync(str(tmp_path / "notes"))[0] == 0 and len(parsed) == 4  # writes the twins
     parsed.clear()
-    assert sync("--check", str(tmp_path / "notes")) == (0, "4 YAML twins up to date.\n") and parsed == []
+    assert sync("--check", str(tmp_path / "notes")) == (0, "4 YAML twins up to date.\n")
+    assert parsed == []
     paths[2].write_text(paths[2].read_text(encoding="utf-8") + paper("New", "https://n.ew"),
                         encoding="utf-8")
     assert sync("--check", str(tmp_path / "notes"))[0] == 1 and parsed == [paths[2].name]
     parsed.clear()
     twin = paths[0].with_suffix(".yaml")
     twin.write_text(twin.read_text(encoding="utf-8") + "# by hand\n", encoding="utf-8")
-    status, said = sync(str(tmp_path / "notes"))
+    status, said = sync("--force", str(tmp_path / "notes"))  # a hand edit: only when forced
     assert status == 0 and sorted(parsed) == sorted([paths[0].name, paths[2].name])
     assert said.count("wrote") == 2
     parsed.clear()
-    assert sync("--check", str(tmp_path / "notes")) == (0, "4 YAML twins up to date.\n") and parsed == []
+    assert sync("--check", str(tmp_path / "notes")) == (0, "4 YAML twins up to date.\n")
+    assert parsed == []

@@ -267,3 +267,28 @@ def test_the_lint_hook_leaves_out_what_the_config_excludes(installed: PreCommit,
     (notes / "script.py").write_text("print('not notes')\n")
     done = installed.hook(notes, "notes-kit-lint", PAGE, "script.py")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_local_hooks_check_registry_files_as_registries(tmp_path: Path, notes: Path) -> None:
+    """pre-commit passes conferences/venues.yaml to the hooks like any page (issue 11, item 8):
+    it passes as a registry, and a broken entry fails with its line, never with NK601."""
+    runner = PreCommit(tmp_path / "home", local_hooks_config(tmp_path / "local.yaml"))
+    registries = ["conferences/venues.yaml", "conferences/affiliations.yaml"]
+    for name in registries:
+        shutil.copy(ROOT / name, notes / name)
+    (notes / "pyproject.toml").write_text(
+        '[tool.notes-kit]\nextra-venues = ["conferences/venues.yaml"]\n'
+        'extra-affiliations = ["conferences/affiliations.yaml"]\n', encoding="utf-8")
+    git(notes, "add", "-A")
+    git(notes, "commit", "-qm", "registries")
+    for hook in ("notes-kit-fix", "notes-kit-lint"):
+        done = runner.hook(notes, hook, *registries)
+        assert done.returncode == 0, (hook, done.stdout + done.stderr)
+        assert "NK601" not in done.stdout
+    venues = notes / registries[0]
+    text = venues.read_text(encoding="utf-8")
+    venues.write_text(text.replace("    full_name:", "    fullname:", 1), encoding="utf-8")
+    entry = text[: text.index("  - slug:")].count("\n") + 1
+    done = runner.hook(notes, "notes-kit-lint", registries[0])
+    assert done.returncode != 0 and "NK601" not in done.stdout
+    assert f"{registries[0]}:{entry}: invalid registry" in done.stdout, done.stdout

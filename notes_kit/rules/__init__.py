@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from importlib import import_module
 
-MODULES = ("structure", "meta", "papers", "affiliations", "text", "yaml_rules", "collection",
-           "links")
+MODULES = ("structure", "meta", "papers", "affiliations", "text", "controls", "yaml_rules",
+           "collection", "links")
 _loaded = False
 
 

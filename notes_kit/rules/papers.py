@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from notes_kit.findings import Finding, FixKind, Severity
 from notes_kit.model import Link
@@ -42,7 +43,8 @@ def check_duplicates(ctx: Context) -> Iterator[Finding]:
         for link in paper.links:
             if link.label in seen:
                 yield ctx.finding("NK303", link.line, link.column + 1, f"label '{link.label}' "
-                                  "appears twice on this paper: keep one", fixable=False)
+                                  "appears twice on this paper: keep one", fixable=False,
+                                  end_column=link.end_column or 0)
             seen.add(link.label)
 
 
@@ -59,35 +61,38 @@ def check_urls(ctx: Context) -> Iterator[Finding]:
 
 def _url(ctx: Context, link: Link, prefix: str | None) -> Iterator[Finding]:
     url, col = link.url, link.url_column
+
+    def at(message: str, **options: Any) -> Finding:
+        """NK304 on the URL as written."""
+        return ctx.finding("NK304", link.line, col, message, end_column=col + len(url),
+                           **options)
+
     if link.label == "Personal Notes" and re.fullmatch(r"[\w./-]+\.md", url):
         return  # a relative link to a note page of the same collection
     if " " in url:
-        yield ctx.finding("NK304", link.line, col, f"'{url}' contains a space: write it %20 or "
-                          "fix the URL")
+        yield at(f"'{url}' contains a space: write it %20 or fix the URL")
         return
     if not re.match(r"^https?://[^\s/]+", url):
-        yield ctx.finding("NK304", link.line, col, f"'{url}' is not an absolute URL: write "
-                          "it with https://")
+        yield at(f"'{url}' is not an absolute URL: write it with https://")
         return
     if url.startswith("http://"):
-        yield ctx.finding("NK304", link.line, col, f"'{url}' uses http; prefer https",
-                          severity=Severity.WARNING)
+        yield at(f"'{url}' uses http; prefer https", severity=Severity.WARNING)
     pdf = _ARXIV_PDF.match(url)
     if pdf:
         good = f"https://arxiv.org/abs/{pdf.group('id')}"
-        yield ctx.finding("NK304", link.line, col, f"arXiv link to the PDF: link the abstract "
-                          f"page {good}", suggestions=(good,))
+        yield at(f"arXiv link to the PDF: link the abstract page {good}", suggestions=(good,))
     doi = _DOI.match(url)
     if doi and prefix and not doi.group("doi").startswith(prefix + "/"):
-        yield ctx.finding("NK304", link.line, col, f"DOI {doi.group('doi')} is not under the "
-                          f"venue's prefix {prefix}: check the DOI", severity=Severity.WARNING)
+        yield at(f"DOI {doi.group('doi')} is not under the venue's prefix {prefix}: check the "
+                 "DOI", severity=Severity.WARNING)
 
 
 def check_no_link(ctx: Context) -> Iterator[Finding]:
     for paper in ctx.papers:
         if not paper.links and not _TITLE_LINK.search(paper.title):
             yield ctx.finding("NK305", paper.line, paper.column,
-                              "paper has no link: add '\\[[Paper](url)]'")
+                              "paper has no link: add '\\[[Paper](url)]'",
+                              end_column=paper.end_column)
 
 
 register(Rule(

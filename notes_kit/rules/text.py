@@ -14,16 +14,16 @@ from notes_kit.findings import Edit, Finding, FixKind, Severity
 from notes_kit.regions import CODE, COMMENT, FRONT, HTML, PROSE, line_kinds
 from notes_kit.rules.context import Context
 from notes_kit.rules.registry import Rule, register
-from notes_kit.textfix import EMPTY_ANCHOR, HEADING, INDENT, TRAILING_ENTITY, fix_line
+from notes_kit.textfix import HEADING, INDENT, empty_anchors, fix_line, trailing_start
 from notes_kit.typos import check_lines, prose_mask
 
 __all__ = ["CODE", "COMMENT", "FRONT", "HTML", "PROSE", "line_kinds"]  # regions, for tests
 
-_CODE = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)|\$\$.+?\$\$")
+# Code spans `(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)` (found by spans.spans, linear) and display math.
+_DISPLAY_MATH = re.compile(r"\$\$.+?\$\$")
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
 _TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
 _TEMPLATE = re.compile(r"\{%\s*([\w-]+)[^%]*%\}")
-_TRAILING_SPACE = re.compile(r"\s+$")
 _LABEL = re.compile(r"\[[^\[\]]*\](?=\()")
 _HEADING_ID = re.compile(r"\{#[^{}]*\}")
 _WORD = re.compile(r"(?<!\w)[A-Za-z][A-Za-z0-9]*(?!\w)")
@@ -33,6 +33,21 @@ _GLUE_AFTER = "/@\\~=(%-"
 
 def _blank(text: str, spans: re.Pattern[str]) -> str:
     return spans.sub(lambda m: " " * len(m.group()), text)
+
+
+def _blank_code(line: str) -> str:
+    from notes_kit.spans import blank, spans
+
+    return blank(line, spans(line, _DISPLAY_MATH))
+
+
+def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with the (start, end) spans, in order and apart, made spaces: one rebuild."""
+    pieces, done = [], 0
+    for start, end in spans:
+        pieces += [text[done:start], " " * (end - start)]
+        done = end
+    return "".join(pieces) + text[done:]
 
 
 # --- NK501 -----------------------------------------------------------------------
@@ -95,9 +110,7 @@ def check_html(ctx: Context) -> Iterator[Finding]:
             block = []
         if kind in (CODE, FRONT) or ("<" not in line and "&" not in line and "{%" not in line):
             continue
-        trailing = TRAILING_ENTITY.search(line) if line[-1].isspace() or line[-1] == ";" \
-            else None
-        cut = trailing.start() if trailing else len(line)
+        cut = trailing_start(line) if line[-1].isspace() or line[-1] == ";" else len(line)
         yield from _fixable_html(ctx, number, line, cut)
         if kind == PROSE and "&" in line:
             yield from _entities(ctx, number, line[:cut])
@@ -109,18 +122,17 @@ def check_html(ctx: Context) -> Iterator[Finding]:
 def _fixable_html(ctx: Context, number: int, line: str, cut: int) -> Iterator[Finding]:
     """What textfix.fix_line removes: empty heading anchors and a trailing `&#x20;`."""
     if "<a" in line and HEADING.match(line):
-        for match in EMPTY_ANCHOR.finditer(line):
-            start = line.index("<a", match.start())
+        for found, stop in empty_anchors(line):
+            start = line.index("<a", found)
             # the anchor and the spaces around it go; one space stays between words
-            gap = " " if TRAILING_ENTITY.sub("", line[match.end() :]) else ""
+            gap = " " if trailing_start(line[stop:]) else ""
             yield ctx.finding("NK502", number, start + 1, "empty HTML anchor in a heading "
                               "(a GitBook leftover): it is dropped",
                               end_column=line.index("</a>", start) + 5,
-                              edits=ctx.span_edit(number, match.start() + 1, match.group(), gap))
+                              edits=ctx.span_edit(number, found + 1, line[found:stop], gap))
     entity = line.find("&#x20;", cut)
     if entity >= 0:
-        spaces = _TRAILING_SPACE.search(line) if line[-1].isspace() else None
-        stop = spaces.start() if spaces else len(line)  # trailing spaces are NK503's
+        stop = len(line.rstrip())  # trailing spaces are NK503's
         yield ctx.finding("NK502", number, entity + 1, "'&#x20;' at the end of a line "
                           "(a GitBook leftover): it is dropped", end_column=len(line) + 1,
                           edits=ctx.span_edit(number, cut + 1, line[cut:stop], ""))
@@ -130,7 +142,7 @@ def _entities(ctx: Context, number: int, line: str) -> Iterator[Finding]:
     from html import unescape
     from html.entities import html5
 
-    masked = _blank(line, _CODE) if "`" in line or "$$" in line else line
+    masked = _blank_code(line) if "`" in line or "$$" in line else line
     for match in _ENTITY.finditer(masked):
         entity = match.group()
         if not entity.startswith("&#") and entity[1:] not in html5:
@@ -150,9 +162,9 @@ def _content_html(ctx: Context, rows: list[tuple[int, str]]) -> Iterator[Finding
         return
     found: list[tuple[int, int, int, str]] = []  # line, column, end column, what
     for number, line in rows:
-        masked = _blank(line, _CODE) if "`" in line or "$$" in line else line
-        if HEADING.match(line):
-            masked = _blank(masked, EMPTY_ANCHOR)
+        masked = _blank_code(line) if "`" in line or "$$" in line else line
+        if "<a" in line and HEADING.match(line):
+            masked = _blank_spans(masked, empty_anchors(masked))
         found += [(number, m.start() + 1, m.end() + 1, f"<{m.group(1)}>")
                   for m in _TAG.finditer(masked)]
         found += [(number, m.start() + 1, m.end() + 1, f"{{% {m.group(1)} %}}")
@@ -182,15 +194,14 @@ def check_whitespace(ctx: Context) -> Iterator[Finding]:
     for index, line in enumerate(lines):
         if index in kept or index in dropped:
             continue
-        trailing = _TRAILING_SPACE.search(line) if line and line[-1].isspace() else None
-        body = line[: trailing.start()] if trailing else line
-        if "\t" not in body and not trailing:
+        cut = len(line.rstrip()) if line and line[-1].isspace() else len(line)
+        body = line[:cut]
+        if "\t" not in body and cut == len(line):
             continue
-        if trailing:
-            what = "CRLF line end" if trailing.group() == "\r" else "trailing whitespace"
-            yield ctx.finding("NK503", index + 1, trailing.start() + 1, what,
-                              end_column=len(line) + 1, edits=ctx.span_edit(
-                                  index + 1, trailing.start() + 1, trailing.group(), ""))
+        if cut < len(line):
+            what = "CRLF line end" if line[cut:] == "\r" else "trailing whitespace"
+            yield ctx.finding("NK503", index + 1, cut + 1, what, end_column=len(line) + 1,
+                              edits=ctx.span_edit(index + 1, cut + 1, line[cut:], ""))
         indent = INDENT.match(body)
         if indent and "\t" in indent.group():
             yield ctx.finding("NK503", index + 1, body.index("\t") + 1, "tab in the "
@@ -292,11 +303,14 @@ def _term_text(line: str) -> str:
     masked = prose_mask(line)
     if "[" not in line and "{#" not in line:
         return masked
+    chars: list[str] | None = None  # blanked in place: one rebuild per line, not per match
     for pattern in (_LABEL, _HEADING_ID):
         for match in pattern.finditer(line):
             start, end = match.span()
-            masked = masked[:start] + " " * (end - start) + masked[end:]
-    return masked
+            if chars is None:
+                chars = list(masked)
+            chars[start:end] = " " * (end - start)
+    return masked if chars is None else "".join(chars)
 
 
 def _glued(text: str, start: int, end: int) -> bool:

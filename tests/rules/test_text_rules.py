@@ -214,7 +214,8 @@ def test_suppression_findings_reach_lint_output() -> None:
     assert [(f.line, f.column, f.rule) for f in found] == [(3, 1, "NK505"), (4, 1, "NK506")]
 
 
-@pytest.mark.parametrize("rule_id", ["NK501", "NK502", "NK503", "NK504", "NK505", "NK506"])
+@pytest.mark.parametrize("rule_id", ["NK501", "NK502", "NK503", "NK504", "NK505", "NK506",
+                                     "NK507"])
 def test_rule_is_documented_and_its_examples_hold(rule_id: str) -> None:
     rule = all_rules()[rule_id]
     assert rule.scope == "text" and rule.name and rule.summary and rule.fix_why
