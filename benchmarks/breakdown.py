@@ -23,7 +23,7 @@ from pathlib import Path
 
 def _forget() -> None:
     """Drop what the spelling check remembers of earlier files, so no round sees them twice."""
-    from notes_kit import typos
+    from notes_kit.knowledge import spelling as typos
 
     typos.prose_mask.cache_clear()
     typos.load_dictionary().forget()
@@ -46,14 +46,14 @@ def breakdown(files: Sequence[Path], runs: int = 3) -> dict[str, float]:
     from mistletoe.block_token import Document
     from mistletoe.markdown_renderer import MarkdownRenderer
 
-    from notes_kit.api import page_to_yaml
-    from notes_kit.config import Config
-    from notes_kit.engine import lint
-    from notes_kit.files import read_source
-    from notes_kit.findings import InputError
-    from notes_kit.parse import parse_page
-    from notes_kit.rules.collection import collection_findings
-    from notes_kit.rules.facts import PageFacts, page_facts
+    from notes_kit.core.files import read_source
+    from notes_kit.core.findings import InputError
+    from notes_kit.format.markdown.parse import parse_page
+    from notes_kit.lint.config import Config
+    from notes_kit.lint.engine import lint
+    from notes_kit.lint.rules.collection import collection_findings
+    from notes_kit.lint.rules.facts import PageFacts, page_facts
+    from notes_kit.pages import page_to_yaml
 
     config = Config()
     pages = [(str(f), read_source(str(f))) for f in files]

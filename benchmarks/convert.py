@@ -24,9 +24,9 @@ def main() -> None:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    from notes_kit.api import parse_markdown, to_yaml
-    from notes_kit.files import read_source
-    from notes_kit.findings import InputError
+    from notes_kit.core.files import read_source
+    from notes_kit.core.findings import InputError
+    from notes_kit.pages import parse_markdown, to_yaml
 
     pages = []
     for path in sorted(args.folder.rglob("*.md")):

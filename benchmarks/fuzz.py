@@ -23,7 +23,7 @@ CONFERENCES = ROOT.parent / "shared" / "corpus" / "awesome-papers" / "reading-no
 
 
 def pages() -> list[tuple[str, str]]:
-    from notes_kit.files import read_source
+    from notes_kit.core.files import read_source
 
     found = [p for p in sorted(CONFERENCES.glob("*.md")) if p.name != "README.md"]
     found += sorted(CONFERENCES.glob("*/README.md"))
@@ -59,9 +59,9 @@ def run_atheris(seconds: int) -> int:
     with atheris.instrument_imports():
         import fuzzing
 
-        from notes_kit.engine import lint
-        from notes_kit.files import read_source
-        from notes_kit.findings import InputError
+        from notes_kit.core.files import read_source
+        from notes_kit.core.findings import InputError
+        from notes_kit.lint.engine import lint
 
     def one(data: bytes) -> None:
         try:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import argparse
 
-from notes_kit.config import Config
-from notes_kit.discover import expand
-from notes_kit.parallel import iter_files
+from notes_kit.lint.config import Config
+from notes_kit.run.discover import expand
+from notes_kit.run.parallel import iter_files
 
 
 def main() -> None:

@@ -101,7 +101,7 @@ class Runner:
     def probe_sync(self, folder: Path) -> bool:
         """Whether `sync --check` of this folder (unchanged since its last sync) imports the
         parser, i.e. parses any page."""
-        code = ("import sys\nfrom notes_kit.cli import run\nrun(['sync', '--check', "
+        code = ("import sys\nfrom notes_kit.cli.main import run\nrun(['sync', '--check', "
                 f"{str(folder)!r}])\nprint('mistletoe' in sys.modules)\n")
         done = subprocess.run([self.python, "-c", code], cwd=REPO, env=self.env(True),
                               capture_output=True, text=True, check=False)

@@ -21,7 +21,8 @@ from proc import Rounds, Runner
 
 HERE = Path(__file__).resolve().parent
 FLOORS: dict[str, int] = {}  # collection folder -> peak RSS (kB) of its per-file lint
-FORCED_POOL = ("import sys\nfrom notes_kit import parallel\nfrom notes_kit.__main__ import main\n"
+FORCED_POOL = ("import sys\nfrom notes_kit.run import parallel\n"
+               "from notes_kit.__main__ import main\n"
                "parallel.MIN_BYTES, parallel.MIN_FILES = 0, 2\nsys.argv[0] = 'notes-kit'\n"
                "main()\n")
 

@@ -19,7 +19,7 @@ def __getattr__(name: str) -> Any:
     from importlib import import_module
 
     if name in ("lint", "fix"):
-        return getattr(import_module("notes_kit.engine"), name)
+        return getattr(import_module("notes_kit.lint.engine"), name)
     if name in ("to_yaml", "yaml_to_markdown", "parse_markdown", "to_markdown", "from_yaml"):
-        return getattr(import_module("notes_kit.api"), name)
+        return getattr(import_module("notes_kit.pages"), name)
     raise AttributeError(name)

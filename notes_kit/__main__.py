@@ -7,7 +7,7 @@ import sys
 
 
 def main() -> None:
-    from notes_kit.cli import run
+    from notes_kit.cli.main import run
 
     code = run()
     try:

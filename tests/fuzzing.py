@@ -11,7 +11,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from notes_kit.findings import InputError
+from notes_kit.core.findings import InputError
 
 FRAGMENTS = (
     "* ", "*", "  * ", "    * nested note", "\t* tabbed", "1. numbered", "17. **Session**",
@@ -77,8 +77,8 @@ def cases(pages: list[tuple[str, str]], seed: int, count: int) -> Iterator[Case]
 
 def check(text: str, path: str) -> str | None:
     """None when the laws hold for `text` (or it is refused cleanly); else what broke."""
-    from notes_kit.api import to_yaml, yaml_to_markdown
-    from notes_kit.engine import fix, lint_context
+    from notes_kit.lint.engine import fix, lint_context
+    from notes_kit.pages import to_yaml, yaml_to_markdown
 
     try:
         # the round-trip law holds with nothing suppressed: a page with directives (or

@@ -15,7 +15,7 @@ import re
 
 from hypothesis import strategies as st
 
-from notes_kit.model import (
+from notes_kit.core.model import (
     Acronym,
     Group,
     Link,
@@ -30,7 +30,7 @@ from notes_kit.model import (
     Section,
     Topic,
 )
-from notes_kit.papers import LABELS, TAG
+from notes_kit.format.markdown.papers import LABELS, TAG
 
 VENUES = ["SOSP", "OSDI", "NSDI", "EuroSys", "MLSys", "ATC", "SC", "HotOS", "ISPA/IUCC"]
 UNKNOWN_LABELS = ["Extended Version", "Talk", "Supplementary"]

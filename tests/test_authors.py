@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from notes_kit.api import from_yaml, load_yaml_data, to_markdown, to_yaml, yaml_to_markdown
-from notes_kit.engine import lint
-from notes_kit.findings import InputError
-from notes_kit.papers import format_authors, read_authors
-from notes_kit.regions import AUTHORS, PROSE, line_kinds
+from notes_kit.core.findings import InputError
+from notes_kit.format.markdown.papers import format_authors, read_authors
+from notes_kit.format.markdown.regions import AUTHORS, PROSE, line_kinds
+from notes_kit.lint.engine import lint
+from notes_kit.pages import from_yaml, load_yaml_data, to_markdown, to_yaml, yaml_to_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 

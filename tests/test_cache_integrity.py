@@ -20,7 +20,7 @@ CORPUS = next((p for p in (REPO.parent / "shared" / "corpus" / "awesome-papers",
                            REPO.parents[1] / "shared" / "corpus" / "awesome-papers")
                if p.is_dir()), None)
 # Prints the findings as JSON, then (on stderr) the heavy modules this run imported.
-PROBE = ("import sys\nfrom notes_kit.cli import run\nstatus = run(sys.argv[1:])\n"
+PROBE = ("import sys\nfrom notes_kit.cli.main import run\nstatus = run(sys.argv[1:])\n"
          "heavy = [m for m in ('mistletoe', 'ruamel.yaml', 'jsonschema') if m in sys.modules]\n"
          "print('IMPORTED', ' '.join(heavy) or '-', file=sys.stderr)\nsys.exit(status)\n")
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from notes_kit.changed import only_changed
-from notes_kit.cli import run
-from notes_kit.findings import Finding, InputError
+from notes_kit.cli.main import run
+from notes_kit.core.findings import Finding, InputError
+from notes_kit.run.changed import only_changed
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 

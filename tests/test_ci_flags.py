@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from notes_kit.cli import run
+from notes_kit.cli.main import run
 
 TESTS = Path(__file__).resolve().parent
 SEED = TESTS / "fixtures" / "seed" / "sosp-2024.original.md"
@@ -283,8 +283,8 @@ def test_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
 
 
 def test_run_lint_tells_progress_of_every_file(tmp_path: Path) -> None:
-    from notes_kit.config import Configs
-    from notes_kit.runner import run_lint
+    from notes_kit.lint.config import Configs
+    from notes_kit.run.runner import run_lint
 
     folder = many_pages(tmp_path / "notes", 5)
     seen: list[Any] = []
@@ -305,7 +305,7 @@ def test_run_lint_tells_progress_of_every_file(tmp_path: Path) -> None:
 
 
 def test_plain_lint_imports_no_bar_and_no_server(tmp_path: Path) -> None:
-    code = ("import sys; from notes_kit.cli import run; run(['lint', sys.argv[1]]); "
+    code = ("import sys; from notes_kit.cli.main import run; run(['lint', sys.argv[1]]); "
             "print(sorted(m for m in ('rich', 'pygls', 'lsprotocol', 'tomlkit', 'platformdirs',"
             " 'notes_kit.server') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code, str(SEED)], cwd=tmp_path,
@@ -321,7 +321,7 @@ def test_cache_dir_env_first_then_platformdirs(monkeypatch: pytest.MonkeyPatch,
                                                tmp_path: Path) -> None:
     import platformdirs
 
-    from notes_kit.registries import cache_dir
+    from notes_kit.knowledge.registries import cache_dir
 
     monkeypatch.setenv("NOTES_KIT_CACHE_DIR", str(tmp_path / "mine"))
     assert cache_dir() == tmp_path / "mine"
@@ -336,7 +336,7 @@ def test_cache_dir_env_first_then_platformdirs(monkeypatch: pytest.MonkeyPatch,
 def test_cache_dir_asks_platformdirs_on_macos(monkeypatch: pytest.MonkeyPatch) -> None:
     import platformdirs
 
-    from notes_kit import registries
+    from notes_kit.knowledge import registries
 
     monkeypatch.delenv("NOTES_KIT_CACHE_DIR", raising=False)
     monkeypatch.setattr(registries.sys, "platform", "darwin")

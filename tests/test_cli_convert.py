@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from notes_kit import files
-from notes_kit.api import to_yaml
-from notes_kit.cli import run
-from notes_kit.engine import fix
+from notes_kit.cli.main import run
+from notes_kit.core import files
+from notes_kit.lint.engine import fix
+from notes_kit.pages import to_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 PAGE = (REPO / "conferences" / "sosp-2024.md").read_text(encoding="utf-8")
@@ -162,7 +162,7 @@ def test_two_fix_processes_at_once_leave_the_fixed_page(tmp_path: Path,
 # and waits there to be killed.
 _STALLED_WRITER = """
 import os, sys, time
-from notes_kit import files
+from notes_kit.core import files
 from notes_kit.__main__ import main
 
 def stall():

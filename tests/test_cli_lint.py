@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from notes_kit.cli import run
+from notes_kit.cli.main import run
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from notes_kit.api import to_yaml
-from notes_kit.cli import run
-from notes_kit.config import Config
-from notes_kit.findings import Finding
-from notes_kit.rules.collection import collection_findings
-from notes_kit.rules.facts import normalise_title, url_key
-from notes_kit.rules.registry import all_rules
+from notes_kit.cli.main import run
+from notes_kit.core.findings import Finding
+from notes_kit.lint.config import Config
+from notes_kit.lint.rules.collection import collection_findings
+from notes_kit.lint.rules.facts import normalise_title, url_key
+from notes_kit.lint.rules.registry import all_rules
+from notes_kit.pages import to_yaml
 
 
 @pytest.fixture(autouse=True)
@@ -197,7 +197,7 @@ def test_one_page_alone_is_checked_for_urls_and_papers_listed_twice(tmp_path: Pa
 def test_lint_parses_each_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The collection rules reuse what the per-file lint found, pages that are not
     conference pages included: no file is read and parsed a second time."""
-    from notes_kit.rules import facts
+    from notes_kit.lint.rules import facts
 
     body = paper("Same Title", "https://a.org/1")
     write(tmp_path, "atc-2024.md", page("ATC", 2024, body))

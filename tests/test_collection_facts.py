@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from notes_kit import parallel
-from notes_kit.api import to_yaml
-from notes_kit.config import Config
-from notes_kit.findings import Finding
-from notes_kit.parse import parse_page
-from notes_kit.rules import facts as collection_facts
-from notes_kit.rules.facts import PageFacts, pack_facts, page_facts, unpack_facts
-from notes_kit.runner import run_lint
+from notes_kit.core.findings import Finding
+from notes_kit.format.markdown.parse import parse_page
+from notes_kit.lint.config import Config
+from notes_kit.lint.rules import facts as collection_facts
+from notes_kit.lint.rules.facts import PageFacts, pack_facts, page_facts, unpack_facts
+from notes_kit.pages import to_yaml
+from notes_kit.run import parallel
+from notes_kit.run.runner import run_lint
 
 
 @pytest.fixture(autouse=True)
@@ -169,16 +169,16 @@ def test_a_fix_run_writes_each_file_before_the_next_is_linted(
         events.append(f"lint {Path(path).name}")
         return real_process(path, *args)
 
-    import notes_kit.files
+    import notes_kit.core.files
 
-    real_write = notes_kit.files.atomic_write
+    real_write = notes_kit.core.files.atomic_write
 
     def write(path: str, text: str, **options: Any) -> None:
         events.append(f"write {Path(path).name}")
         real_write(path, text, **options)
 
     monkeypatch.setattr(parallel, "process_file", process)
-    monkeypatch.setattr(notes_kit.files, "atomic_write", write)
+    monkeypatch.setattr(notes_kit.core.files, "atomic_write", write)
     result = run_lint([str(folder)], Config(), fix=True, jobs=1, use_cache=False)
     assert result.changed
     assert events == [f"{verb} conf{i}-2020.md" for i in range(3) for verb in ("lint", "write")]
@@ -189,7 +189,7 @@ def test_no_page_model_outlives_its_file(tmp_path: Path) -> None:
     """Only findings and compact facts are kept: no page model stays alive after a run."""
     import gc
 
-    from notes_kit.model import Page, Paper
+    from notes_kit.core.model import Page, Paper
 
     def models() -> int:
         gc.collect()

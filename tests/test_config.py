@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from notes_kit.config import Config, find_config, load_config, merge
-from notes_kit.findings import InputError
+from notes_kit.core.findings import InputError
+from notes_kit.lint.config import Config, find_config, load_config, merge
 
 
 def write(path: Path, text: str) -> Path:
@@ -282,7 +282,7 @@ def test_merge_rejects_unknown_prefix() -> None:
 
 def test_parsed_config_is_cached_and_checked_against_the_whole_text(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from notes_kit import config as config_module
+    from notes_kit.lint import config as config_module
 
     cache = tmp_path / "cache"
     monkeypatch.setenv("NOTES_KIT_CACHE_DIR", str(cache))

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from notes_kit.api import load_yaml_data, to_markdown, to_yaml
-from notes_kit.convert import data_to_page
-from notes_kit.files import read_source
-from notes_kit.findings import InputError
+from notes_kit.core.files import read_source
+from notes_kit.core.findings import InputError
+from notes_kit.format.yaml.data import data_to_page
+from notes_kit.pages import load_yaml_data, to_markdown, to_yaml
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "awesome-papers"
 CONFERENCES = CORPUS / "reading-notes" / "conference"
@@ -115,7 +115,7 @@ def test_corpus_numbers() -> None:
 
 
 def _fixed(text: str, path: Path) -> str:
-    from notes_kit.engine import fix
+    from notes_kit.lint.engine import fix
 
     return fix(text, str(path)).text
 

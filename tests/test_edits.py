@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from notes_kit.edits import apply_edits, compatible, line_starts, offset_of
-from notes_kit.findings import Edit, Finding, FixKind
+from notes_kit.core.edits import apply_edits, compatible, line_starts, offset_of
+from notes_kit.core.findings import Edit, Finding, FixKind
 
 TEXT = "* A paper [[Paper](u)]\n* B \\[[Arxiv](v)]\n"
 

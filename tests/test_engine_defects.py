@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from notes_kit.api import to_yaml, yaml_to_markdown
-from notes_kit.cli import run
-from notes_kit.engine import fix, lint
+from notes_kit.cli.main import run
+from notes_kit.lint.engine import fix, lint
+from notes_kit.pages import to_yaml, yaml_to_markdown
 
 EUROSYS = ("# EuroSys 2022\n\n## Meta Info\n\nHomepage: <https://a.org/>\n\n### Paper List\n\n"
            "* <https://a.org/>\n  * note\n")

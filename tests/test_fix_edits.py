@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from notes_kit.api import parse_markdown, to_markdown, to_yaml, yaml_to_markdown
-from notes_kit.cli import run
-from notes_kit.config import Config
-from notes_kit.edits import apply_edits
-from notes_kit.engine import FixRefused, fix, lint
+from notes_kit.cli.main import run
+from notes_kit.core.edits import apply_edits
+from notes_kit.lint.config import Config
+from notes_kit.lint.engine import FixRefused, fix, lint
+from notes_kit.pages import parse_markdown, to_markdown, to_yaml, yaml_to_markdown
 
 TESTS = Path(__file__).resolve().parent
 SARIF_SCHEMA = TESTS.parents[1] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
@@ -275,7 +275,7 @@ def test_json_fixes_are_the_edits_fix_applies(tmp_path: Path) -> None:
     assert {d["rule"] for d in fixable} == {"NK301", "NK302"}
     assert all(d["url"].endswith(f"#{d['rule'].lower()}-link-brackets") or d["rule"] != "NK301"
                for d in data)
-    from notes_kit.findings import Edit
+    from notes_kit.core.findings import Edit
 
     edits = [Edit(e["line"], e["column"], e["end_line"], e["end_column"], e["content"])
              for d in fixable for e in d["fix"]["edits"]]
@@ -313,11 +313,11 @@ def test_the_guard_refuses_when_nothing_holds_the_content(monkeypatch: pytest.Mo
                                                          tmp_path: Path) -> None:
     """When even the canonical rendering would not hold the content (a renderer bug), fix
     refuses: exit 2, the file named, nothing written."""
-    import notes_kit.render
+    import notes_kit.format.markdown.render
 
     monkeypatch.setitem(registry().RULES, "NK302", _deleting(18))
-    real = notes_kit.render.render_page
-    monkeypatch.setattr(notes_kit.render, "render_page",
+    real = notes_kit.format.markdown.render.render_page
+    monkeypatch.setattr(notes_kit.format.markdown.render, "render_page",
                         lambda page, style="autolink": real(page, style).replace("  * MIT\n", ""))
     text = PAGE.replace("<!-- notes-kit: disable-next-line NK301 -->\n", "")
     with pytest.raises(FixRefused):
@@ -330,7 +330,7 @@ def test_the_guard_refuses_when_nothing_holds_the_content(monkeypatch: pytest.Mo
 
 
 def registry() -> Any:
-    from notes_kit.rules import registry
+    from notes_kit.lint.rules import registry
 
     registry.all_rules()
     return registry
@@ -350,7 +350,7 @@ def _deleting(line: int) -> Any:
 
 
 def _delete_line(ctx: Any, line: int) -> tuple[Any, ...]:
-    from notes_kit.findings import Edit
+    from notes_kit.core.findings import Edit
 
     return (Edit(line, 1, line + 1, 1, ""),) if line < len(ctx.lines) else ()
 

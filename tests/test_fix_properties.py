@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from notes_kit.config import Config
-from notes_kit.engine import fix, lint
-from notes_kit.files import read_source
-from notes_kit.findings import Finding
+from notes_kit.core.files import read_source
+from notes_kit.core.findings import Finding
+from notes_kit.lint.config import Config
+from notes_kit.lint.engine import fix, lint
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "awesome-papers"
 CONFERENCES = CORPUS / "reading-notes" / "conference"

@@ -12,7 +12,7 @@ from pathlib import Path
 import fuzzing
 import pytest
 
-from notes_kit.files import read_source
+from notes_kit.core.files import read_source
 
 TESTS = Path(__file__).resolve().parent
 CONFERENCES = TESTS.parents[1] / "shared" / "corpus" / "awesome-papers" / "reading-notes" / \

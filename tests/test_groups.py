@@ -9,12 +9,12 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from notes_kit.config import Config
-from notes_kit.findings import Finding
-from notes_kit.groups import Groups, Pairs, hash64
-from notes_kit.parse import parse_page
-from notes_kit.rules.collection import collection_findings
-from notes_kit.rules.facts import PageFacts, page_facts
+from notes_kit.core.findings import Finding
+from notes_kit.format.markdown.parse import parse_page
+from notes_kit.lint.config import Config
+from notes_kit.lint.rules.collection import collection_findings
+from notes_kit.lint.rules.facts import PageFacts, page_facts
+from notes_kit.run.groups import Groups, Pairs, hash64
 
 TITLES = ["Alpha: A System", "alpha: a system", "Beta Paper", "Gamma, Revisited", "Delta",
           "**Epsilon** Works"]
@@ -94,7 +94,7 @@ def test_pairs_keep_order_and_find_members() -> None:
 
 def test_a_hash_collision_costs_no_wrong_finding(monkeypatch: Any) -> None:
     """Every title and URL hashed alike: the groups are still split by exact value."""
-    import notes_kit.groups as groups_module
+    import notes_kit.run.groups as groups_module
 
     specs = [("https://c.org/list", [(t, u, ["MIT"], False) for t, u in zip(TITLES, URLS,
                                                                              strict=True)]),

@@ -162,7 +162,7 @@ def _digest(data: bytes) -> str:
 
 
 def _plain_yaml(out: Path) -> str:
-    from notes_kit.api import to_yaml
+    from notes_kit.pages import to_yaml
 
     return to_yaml(PAGE.decode("utf-8"), "page.md", str(out))
 
@@ -336,11 +336,11 @@ def _cpu_seconds(text: str, what: str) -> float:
     import gc
     import time
 
-    from notes_kit.config import Config
-    from notes_kit.engine import fix, lint, make_context
-    from notes_kit.rules.registry import all_rules
-    from notes_kit.suppress import apply, parse_suppressions
-    from notes_kit.typos import prose_mask
+    from notes_kit.knowledge.spelling import prose_mask
+    from notes_kit.lint.config import Config
+    from notes_kit.lint.engine import fix, lint, make_context
+    from notes_kit.lint.rules.registry import all_rules
+    from notes_kit.lint.suppress import apply, parse_suppressions
 
     page, config = LINEAR_HEAD + text, Config()
     rules = [r for r in all_rules().values() if r.check and r.scope in ("text", "conference")]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from notes_kit.cli import run
+from notes_kit.cli.main import run
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from notes_kit.api import load_yaml_data, parse_markdown, yaml_to_markdown
-from notes_kit.cli import run
-from notes_kit.engine import fix
+from notes_kit.cli.main import run
+from notes_kit.core.model import Page
 from notes_kit.importers import plan
-from notes_kit.model import Page
-from notes_kit.registries import load_venues
+from notes_kit.knowledge.registries import load_venues
+from notes_kit.lint.engine import fix
+from notes_kit.pages import load_yaml_data, parse_markdown, yaml_to_markdown
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 

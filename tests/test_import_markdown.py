@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from notes_kit.api import load_yaml_data, parse_markdown, yaml_to_markdown
-from notes_kit.cli import run
-from notes_kit.engine import fix
-from notes_kit.model import Page, Topic
+from notes_kit.cli.main import run
+from notes_kit.core.model import Page, Topic
+from notes_kit.lint.engine import fix
+from notes_kit.pages import load_yaml_data, parse_markdown, yaml_to_markdown
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import" / "markdown"
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "awesome-papers"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from notes_kit.api import parse_markdown, to_yaml, yaml_to_markdown
-from notes_kit.cli import run
-from notes_kit.rules.facts import normalise_title
+from notes_kit.cli.main import run
+from notes_kit.lint.rules.facts import normalise_title
+from notes_kit.pages import parse_markdown, to_yaml, yaml_to_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "conferences" / "sosp-2024.md"

@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
-from notes_kit import cache as cache_module
-from notes_kit import groups as groups_module
-from notes_kit import parallel
-from notes_kit.cli import run
-from notes_kit.config import Config
-from notes_kit.findings import Finding
-from notes_kit.rules import facts as facts_module
-from notes_kit.runner import run_lint
+from notes_kit.cli.main import run
+from notes_kit.core.findings import Finding
+from notes_kit.lint.config import Config
+from notes_kit.lint.rules import facts as facts_module
+from notes_kit.run import cache as cache_module
+from notes_kit.run import groups as groups_module
+from notes_kit.run import parallel
+from notes_kit.run.runner import run_lint
 
 
 @pytest.fixture(autouse=True)
@@ -193,17 +193,17 @@ def sync(*args: str) -> tuple[int, str]:
 
 def test_sync_of_an_unchanged_collection_parses_nothing(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    import notes_kit.api
+    import notes_kit.pages
 
     paths = folder_of(tmp_path / "notes", pages=4)
     parsed: list[str] = []
-    real = notes_kit.api.parse_markdown
+    real = notes_kit.pages.parse_markdown
 
     def counting(text: str, path: str = "<string>") -> Any:
         parsed.append(Path(path).name)
         return real(text, path)
 
-    monkeypatch.setattr(notes_kit.api, "parse_markdown", counting)
+    monkeypatch.setattr(notes_kit.pages, "parse_markdown", counting)
     assert sync(str(tmp_path / "notes"))[0] == 0 and len(parsed) == 4  # writes the twins
     parsed.clear()
     assert sync("--check", str(tmp_path / "notes")) == (0, "4 YAML twins up to date.\n")

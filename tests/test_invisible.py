@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from notes_kit.engine import lint
-from notes_kit.findings import Severity
-from notes_kit.reporters import visible
+from notes_kit.cli.reporters import visible
+from notes_kit.core.findings import Severity
+from notes_kit.lint.engine import lint
 
 REPO = Path(__file__).resolve().parents[1]
 PAGE = (REPO / "conferences" / "sosp-2024.md").read_text(encoding="utf-8")

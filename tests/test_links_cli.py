@@ -164,7 +164,7 @@ def test_lint_check_links_adds_the_link_findings(site: Site, tmp_path: Path) -> 
 
 def test_an_ordinary_lint_imports_no_http_client(site: Site, tmp_path: Path) -> None:
     page = write_page(site, tmp_path)
-    code = ("import sys; from notes_kit.cli import run; run(['lint', sys.argv[1]]); "
+    code = ("import sys; from notes_kit.cli.main import run; run(['lint', sys.argv[1]]); "
             "print(sorted(m for m in ('httpx', 'httpcore', 'h2', 'rich', 'anyio') "
             "if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code, str(page)], cwd=tmp_path,
@@ -193,8 +193,8 @@ def test_bad_links_settings_are_config_errors(tmp_path: Path, table: str, messag
 
 
 def test_links_settings_in_pyproject(tmp_path: Path) -> None:
-    from notes_kit.config import load_config
     from notes_kit.links.settings import from_config
+    from notes_kit.lint.config import load_config
 
     (tmp_path / "pyproject.toml").write_text(
         '[tool.notes-kit]\nstrict = true\n\n[tool.notes-kit.links]\nexclude = ["acm.org"]\n'

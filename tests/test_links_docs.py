@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from notes_kit.cli import build_parser
-from notes_kit.findings import InputError
+from notes_kit.cli.main import build_parser
+from notes_kit.core.findings import InputError
 from notes_kit.links.settings import KEYS, LinkSettings, check_table, from_config
 
 ROOT = Path(__file__).resolve().parents[1]

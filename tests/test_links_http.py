@@ -17,7 +17,7 @@ from links_server import (
     start_site,
 )
 
-from notes_kit.findings import FixKind
+from notes_kit.core.findings import FixKind
 from notes_kit.links import outcome as kinds
 from notes_kit.links.http import check_all
 from notes_kit.links.net import classify, interleave, retry_after

@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from notes_kit.api import parse_markdown
-from notes_kit.engine import lint
-from notes_kit.findings import Finding
+from notes_kit.core.findings import Finding
 from notes_kit.links import outcome as kinds
 from notes_kit.links.outcome import Outcome
 from notes_kit.links.settings import DAY, LinkSettings, duration, excluded
 from notes_kit.links.specs import Spec, arxiv_id_of, doi_of, spec_for, valid_arxiv_id
 from notes_kit.links.store import FOLDER, Store
 from notes_kit.links.targets import page_targets, url_spans
-from notes_kit.progress import progress_for
-from notes_kit.rules.registry import all_rules
+from notes_kit.lint.engine import lint
+from notes_kit.lint.rules.registry import all_rules
+from notes_kit.pages import parse_markdown
+from notes_kit.run.progress import progress_for
 
 REPO = Path(__file__).resolve().parents[1]
 PAGE = REPO / "conferences" / "sosp-2024.md"
@@ -203,7 +203,7 @@ def test_progress_only_on_a_terminal_and_for_long_runs(monkeypatch: pytest.Monke
     short.advance()
     short.close()
     assert screen.getvalue() == ""
-    import notes_kit.progress as progress
+    import notes_kit.run.progress as progress
 
     def no_rich(total: int, stream: object, label: str) -> None:
         raise ImportError("rich")

@@ -16,11 +16,11 @@ import httpx
 import pytest
 from links_server import LoopbackOnly, Site, closed_port, settings_for, start_site
 
-from notes_kit.config import Config
-from notes_kit.edits import apply_edits
+from notes_kit.core.edits import apply_edits
 from notes_kit.links.run import LinksResult, run_links
 from notes_kit.links.settings import DAY, LinkSettings
 from notes_kit.links.store import FOLDER, Store
+from notes_kit.lint.config import Config
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from notes_kit import mistletoe_loader
-from notes_kit.mistletoe_loader import KNOWN, format_ranges, parse_ranges
+from notes_kit.format.markdown import loader as mistletoe_loader
+from notes_kit.format.markdown.loader import KNOWN, format_ranges, parse_ranges
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "notes_kit" / "data" / "punctuation.txt"
@@ -29,9 +29,9 @@ PROBE = (
     "if sys.argv[1] == 'plain':\n"
     "    import mistletoe.core_tokens\n"
     "else:\n"
-    "    from notes_kit.mistletoe_loader import load\n"
+    "    from notes_kit.format.markdown.loader import load\n"
     "    load()\n"
-    "from notes_kit.mistletoe_loader import format_ranges, how_loaded\n"
+    "from notes_kit.format.markdown.loader import format_ranges, how_loaded\n"
     "import mistletoe.core_tokens as c\n"
     "print(how_loaded() or 'plain')\n"
     "print(format_ranges(c.punctuation))\n"
@@ -124,16 +124,15 @@ def test_a_damaged_shipped_line_is_not_used(tmp_path: Path, monkeypatch: pytest.
     fake = tmp_path / "notes_kit_data"
     fake.mkdir()
     (fake / "punctuation.txt").write_text(line.replace(",a1,", ",a2,"), encoding="ascii")
-    monkeypatch.setattr(mistletoe_loader, "__file__", str(tmp_path / "x.py"))
-    (tmp_path / "data").symlink_to(fake)
+    monkeypatch.setattr(mistletoe_loader, "DATA_DIR", fake)
     assert mistletoe_loader._shipped(version) is None  # one point moved: the count differs
     (fake / "punctuation.txt").write_text(line, encoding="ascii")
     assert mistletoe_loader._shipped(version) == parse_ranges(line.split()[2])
 
 
 def _lint_corpus(target: Path, first: str, cache: Path) -> str:
-    code = (f"{first}\nimport sys\nfrom notes_kit.cli import run\n"
-            "from notes_kit.mistletoe_loader import how_loaded\n"
+    code = (f"{first}\nimport sys\nfrom notes_kit.cli.main import run\n"
+            "from notes_kit.format.markdown.loader import how_loaded\n"
             "status = run(sys.argv[1:])\n"
             "print('LOADED', how_loaded() or 'plain', file=sys.stderr)\n")
     env = dict(os.environ, PYTHONPATH=str(REPO), NOTES_KIT_CACHE_DIR=str(cache), NO_COLOR="1")

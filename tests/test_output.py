@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from notes_kit.cli import run
-from notes_kit.config import Config
-from notes_kit.engine import lint
+from notes_kit.cli.main import run
+from notes_kit.lint.config import Config
+from notes_kit.lint.engine import lint
 
 TABLE = ("# Notes\n\n| Name | Institute |\n|---|---|\n"
          "| A | <ul><li>MIT</li><li>CMU</li></ul> |\n| B | <ul><li>PKU</li></ul> |\n\n"

@@ -23,13 +23,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import pages
 
-from notes_kit.api import page_to_yaml, parse_markdown
-from notes_kit.cli import run
-from notes_kit.convert import page_to_data
-from notes_kit.files import read_source
-from notes_kit.findings import InputError
-from notes_kit.model import Page
-from notes_kit.schema_check import passes
+from notes_kit.cli.main import run
+from notes_kit.core.files import read_source
+from notes_kit.core.findings import InputError
+from notes_kit.core.model import Page
+from notes_kit.format.yaml.data import page_to_data
+from notes_kit.format.yaml.schema_check import passes
+from notes_kit.pages import page_to_yaml, parse_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA = REPO / "notes_kit" / "data" / "notes.schema.json"

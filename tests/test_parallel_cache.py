@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from notes_kit import cache as cache_mod
-from notes_kit import parallel
-from notes_kit.cache import ResultCache, decode, encode, run_stamp
-from notes_kit.cli import run
-from notes_kit.config import Config, load_config
-from notes_kit.findings import Finding, FixKind, Severity
-from notes_kit.runner import FileOutcome, RunResult, run_lint
+from notes_kit.cli.main import run
+from notes_kit.core.findings import Finding, FixKind, Severity
+from notes_kit.lint.config import Config, load_config
+from notes_kit.run import cache as cache_mod
+from notes_kit.run import parallel
+from notes_kit.run.cache import ResultCache, decode, encode, run_stamp
+from notes_kit.run.runner import FileOutcome, RunResult, run_lint
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -128,7 +128,7 @@ def test_console_script_returns_with_its_pipes_closed(tmp_path: Path,
     collection(tmp_path / "notes")
     env = dict(os.environ, NOTES_KIT_CACHE_DIR=str(_private_cache), PYTHONPATH=str(REPO),
                NO_COLOR="1")
-    code = ("import sys\nfrom notes_kit import parallel\nfrom notes_kit.__main__ import main\n"
+    code = ("import sys\nfrom notes_kit.run import parallel\nfrom notes_kit.__main__ import main\n"
             "parallel.MIN_BYTES = 0\nsys.argv[0] = 'notes-kit'\nmain()\n")
     for _ in range(3):
         done = subprocess.run([sys.executable, "-c", code, "lint", "--no-cache", "--jobs", "2",
@@ -310,7 +310,7 @@ def test_a_cache_hit_does_not_import_the_parser(tmp_path: Path, _private_cache: 
     collection(tmp_path / "notes")
     env = dict(os.environ, NOTES_KIT_CACHE_DIR=str(_private_cache), PYTHONPATH=str(REPO),
                NO_COLOR="1")
-    code = ("import sys\nfrom notes_kit.cli import run\n"
+    code = ("import sys\nfrom notes_kit.cli.main import run\n"
             "status = run(sys.argv[1:])\n"
             "print('PARSER', 'mistletoe' in sys.modules, file=sys.stderr)\n"
             "sys.exit(status)\n")
@@ -328,7 +328,7 @@ def test_a_cache_hit_does_not_import_the_parser(tmp_path: Path, _private_cache: 
 def test_entries_are_small_and_sealed(tmp_path: Path, _private_cache: Path) -> None:
     import marshal
 
-    from notes_kit.sealed import unseal
+    from notes_kit.core.sealed import unseal
 
     paths = collection(tmp_path / "notes", pages=1)
     lint(paths)
@@ -346,7 +346,7 @@ def where_of(raw: bytes) -> str:
     """The path an entry names (read without the seal, to build the label it is sealed with)."""
     import marshal
 
-    from notes_kit.sealed import HEADER
+    from notes_kit.core.sealed import HEADER
 
     path: str = marshal.loads(raw[HEADER:])[1]
     return path

@@ -143,14 +143,14 @@ LABEL = ("[Code](https://github.com/eth-easl/dirigent)",
 
 def write_twin(repo: Path) -> None:
     """The page's twin as this checkout converts it (the committed one may lag behind)."""
-    from notes_kit.api import to_yaml
+    from notes_kit.pages import to_yaml
 
     text = (repo / PAGE).read_text(encoding="utf-8")
     (repo / TWIN).write_text(to_yaml(text, PAGE, str(repo / TWIN)), encoding="utf-8")
 
 
 def rule_registered(rule_id: str) -> bool:
-    from notes_kit.rules.registry import all_rules
+    from notes_kit.lint.rules.registry import all_rules
 
     return rule_id in all_rules()
 

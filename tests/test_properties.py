@@ -9,9 +9,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from strategies import pages
 
-from notes_kit.api import load_yaml_data, page_to_yaml, parse_markdown, to_markdown, to_yaml
-from notes_kit.convert import data_to_page
-from notes_kit.model import Page
+from notes_kit.core.model import Page
+from notes_kit.format.yaml.data import data_to_page
+from notes_kit.pages import load_yaml_data, page_to_yaml, parse_markdown, to_markdown, to_yaml
 
 SCHEMA = Path(__file__).resolve().parents[1] / "notes_kit" / "data" / "notes.schema.json"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from notes_kit.rules.registry import all_rules
+from notes_kit.lint.rules.registry import all_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTALL = "pip install -e '.[test]' && notes-kit lint conferences/"
@@ -59,7 +59,7 @@ def test_exit_code_2_is_told_as_it_happens(tmp_path: Path) -> None:
     """A bad file among several is reported and left alone; the others are still fixed."""
     import io
 
-    from notes_kit.cli import run
+    from notes_kit.cli.main import run
 
     good = tmp_path / "sosp-2024.md"
     text = (ROOT / "conferences" / "sosp-2024.md").read_text(encoding="utf-8")

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from notes_kit import schema
-from notes_kit.api import to_yaml, yaml_to_markdown
-from notes_kit.engine import fix, lint
-from notes_kit.findings import Finding, FixKind
+from notes_kit.core.findings import Finding, FixKind
+from notes_kit.format.yaml import schema
+from notes_kit.lint.engine import fix, lint
+from notes_kit.pages import to_yaml, yaml_to_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 REAL = Path(__file__).parent / "fixtures" / "real"

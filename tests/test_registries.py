@@ -10,9 +10,9 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
-from notes_kit import registries
-from notes_kit.findings import InputError
-from notes_kit.registries import (
+from notes_kit.core.findings import InputError
+from notes_kit.knowledge import registries
+from notes_kit.knowledge.registries import (
     DATA_DIR,
     SCHEMA_PATH,
     Venue,

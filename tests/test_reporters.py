@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from notes_kit.findings import Finding, FixKind, Severity
-from notes_kit.reporters import (
+from notes_kit.cli.reporters import (
     REPORTERS,
     escape_data,
     escape_property,
@@ -23,8 +22,9 @@ from notes_kit.reporters import (
     render_text,
     sarif_log,
 )
-from notes_kit.reporters_text import summary_line, text_line
-from notes_kit.rules.registry import Rule
+from notes_kit.cli.reporters_text import summary_line, text_line
+from notes_kit.core.findings import Finding, FixKind, Severity
+from notes_kit.lint.rules.registry import Rule
 
 SCHEMA_PATH = Path(__file__).parents[1].parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 PAGE = "conferences/sosp-2024.md"

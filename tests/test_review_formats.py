@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 from jsonschema import Draft4Validator, Draft7Validator
 
-from notes_kit.cli import run
-from notes_kit.edits import apply_edits
-from notes_kit.engine import lint
-from notes_kit.findings import Edit, Finding, FixKind, Severity
-from notes_kit.reporters_review import byte_column, render_gitlab, render_rdjson
-from notes_kit.reporters_stats import render_summary
-from notes_kit.rules.registry import all_rules
+from notes_kit.cli.main import run
+from notes_kit.cli.reporters_review import byte_column, render_gitlab, render_rdjson
+from notes_kit.cli.reporters_stats import render_summary
+from notes_kit.core.edits import apply_edits
+from notes_kit.core.findings import Edit, Finding, FixKind, Severity
+from notes_kit.lint.engine import lint
+from notes_kit.lint.rules.registry import all_rules
 
 TESTS = Path(__file__).resolve().parent
 RDJSON_SCHEMA = TESTS / "fixtures" / "rdjson" / "DiagnosticResult.json"

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from notes_kit.api import from_yaml, to_markdown, to_yaml, yaml_to_markdown
-from notes_kit.engine import fix
+from notes_kit.lint.engine import fix
+from notes_kit.pages import from_yaml, to_markdown, to_yaml, yaml_to_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "roundtrip"
@@ -121,7 +121,7 @@ def test_shipped_schema_matches_the_project_schema() -> None:
 
 
 def test_model_from_yaml_equals_model_from_markdown() -> None:
-    from notes_kit.api import parse_markdown
+    from notes_kit.pages import parse_markdown
 
     page = SOSP.read_text(encoding="utf-8")
     assert from_yaml(to_yaml(page)) == parse_markdown(page)
@@ -159,7 +159,7 @@ def test_variant_input_converts_to_the_canonical_page(path: Path) -> None:
 
 @pytest.mark.parametrize("path", VARIANTS, ids=_ids(VARIANTS))
 def test_variant_findings_are_all_fixable_and_gone_after_fix(path: Path) -> None:
-    from notes_kit.engine import lint
+    from notes_kit.lint.engine import lint
 
     source = path.read_text(encoding="utf-8")
     structural = {"NK103", "NK104", "NK202", "NK203", "NK205", "NK301", "NK302", "NK303"}

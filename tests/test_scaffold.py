@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from notes_kit.api import to_yaml
-from notes_kit.cli import run
-from notes_kit.engine import fix, lint
-from notes_kit.registries import load_venues
-from notes_kit.scaffold import close_matches, find_venue
+from notes_kit.cli.main import run
+from notes_kit.knowledge.registries import load_venues
+from notes_kit.lint.engine import fix, lint
+from notes_kit.pages import to_yaml
+from notes_kit.run.scaffold import close_matches, find_venue
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from notes_kit.engine import fix
+from notes_kit.lint.engine import fix
 
 TESTS = Path(__file__).resolve().parent
 SEED = TESTS / "fixtures" / "seed" / "sosp-2024.original.md"
@@ -298,8 +298,8 @@ async def test_hover_explains_the_rule(client: LanguageClient, tmp_path: Path) -
     answer = await client.text_document_hover_async(lsp.HoverParams(
         text_document=lsp.TextDocumentIdentifier(uri=uri), position=typo.range.start))
     assert answer is not None and isinstance(answer.contents, lsp.MarkupContent)
-    from notes_kit.rules.docs import explain
-    from notes_kit.rules.registry import all_rules
+    from notes_kit.lint.rules.docs import explain
+    from notes_kit.lint.rules.registry import all_rules
 
     assert explain(all_rules()["NK501"]).rstrip() in answer.contents.value
     assert "#nk501-misspelling" in answer.contents.value
@@ -319,7 +319,7 @@ async def complete(client: LanguageClient, uri: str, line: int, character: int) 
 
 @pytest.mark.asyncio
 async def test_completion(client: LanguageClient, tmp_path: Path) -> None:
-    from notes_kit.papers import LABELS
+    from notes_kit.format.markdown.papers import LABELS
 
     text = CANONICAL.read_text(encoding="utf-8")
     lines = text.split("\n")

@@ -8,7 +8,7 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from notes_kit.edits import apply_edits
+from notes_kit.core.edits import apply_edits
 from notes_kit.server.allow_words import add_word, allow_word
 from notes_kit.server.complete import offer
 from notes_kit.server.convert import minimal_edits

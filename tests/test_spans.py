@@ -8,12 +8,17 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from notes_kit import typos
-from notes_kit.parse import TITLE
-from notes_kit.rules import text as text_rules
-from notes_kit.spans import blank, spans
-from notes_kit.suppress import is_directive
-from notes_kit.textfix import EMPTY_ANCHOR, TRAILING_ENTITY, empty_anchors, trailing_start
+from notes_kit.format.markdown.parse import TITLE
+from notes_kit.format.markdown.spans import blank, spans
+from notes_kit.format.markdown.textfix import (
+    EMPTY_ANCHOR,
+    TRAILING_ENTITY,
+    empty_anchors,
+    trailing_start,
+)
+from notes_kit.knowledge import spelling as typos
+from notes_kit.lint.rules import text as text_rules
+from notes_kit.lint.suppress import is_directive
 
 
 def pieces(*alphabet: str, size: int = 16) -> st.SearchStrategy[str]:

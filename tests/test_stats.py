@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from notes_kit.cli import run
-from notes_kit.model import Rate
-from notes_kit.parse import parse_page
-from notes_kit.stats import acceptance_of
+from notes_kit.cli.main import run
+from notes_kit.core.model import Rate
+from notes_kit.format.markdown.parse import parse_page
+from notes_kit.run.stats import acceptance_of
 
 ROOT = Path(__file__).resolve().parents[1]
 SOSP = ROOT / "conferences" / "sosp-2024.md"

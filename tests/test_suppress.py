@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from notes_kit.findings import Finding, Severity
-from notes_kit.suppress import (
+from notes_kit.core.findings import Finding, Severity
+from notes_kit.lint.suppress import (
     Kind,
     Suppression,
     Suppressions,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from notes_kit.api import to_yaml, yaml_to_markdown
-from notes_kit.cli import run
+from notes_kit.cli.main import run
+from notes_kit.pages import to_yaml, yaml_to_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 PAGE = (REPO / "conferences" / "sosp-2024.md").read_text(encoding="utf-8")

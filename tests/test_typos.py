@@ -7,8 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from notes_kit import registries, typos
-from notes_kit.typos import Misspellings, Typo, check_text, load_dictionary, parse_dictionary
+from notes_kit.knowledge import registries
+from notes_kit.knowledge import spelling as typos
+from notes_kit.knowledge.spelling import (
+    Misspellings,
+    Typo,
+    check_text,
+    load_dictionary,
+    parse_dictionary,
+)
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "sosp-2024.md"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from notes_kit import files
-from notes_kit.api import to_yaml
-from notes_kit.cli import run
-from notes_kit.findings import InputError
+from notes_kit.cli.main import run
+from notes_kit.core import files
+from notes_kit.core.findings import InputError
+from notes_kit.pages import to_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 PAGE = (REPO / "conferences" / "sosp-2024.md").read_text(encoding="utf-8")
@@ -165,7 +165,7 @@ def test_atomic_write_refuses_a_file_changed_since_it_was_read(tmp_path: Path) -
 
 def test_fix_does_not_overwrite_an_edit_made_while_it_ran(tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from notes_kit import parallel
+    from notes_kit.run import parallel
 
     page = _page(tmp_path, UNFIXED)
     real = parallel.process_file

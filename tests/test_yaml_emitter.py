@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import pages
 
-from notes_kit import yaml_io
-from notes_kit.api import parse_markdown
-from notes_kit.convert import page_to_data
-from notes_kit.files import read_source
-from notes_kit.findings import InputError
-from notes_kit.yaml_emitter import Emitter
+from notes_kit.core.files import read_source
+from notes_kit.core.findings import InputError
+from notes_kit.format.yaml import io as yaml_io
+from notes_kit.format.yaml.data import page_to_data
+from notes_kit.format.yaml.emitter import Emitter
+from notes_kit.pages import parse_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = next((p for p in (REPO.parent / "shared" / "corpus" / "awesome-papers",
@@ -127,7 +127,7 @@ def test_corpus_pages_are_byte_identical() -> None:
 
 def test_a_tree_that_is_not_plain_is_dumped_by_ruamels_own_serializer(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from notes_kit import yaml_emitter
+    from notes_kit.format.yaml import emitter as yaml_emitter
 
     data = {"title": "a: b", "items": ["yes", None, 3, "line\nbreak"]}
     expected = yaml_io.dump(data)

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from notes_kit import registries, yaml_io
-from notes_kit.findings import InputError
+from notes_kit.core.findings import InputError
+from notes_kit.format.yaml import io as yaml_io
+from notes_kit.knowledge import registries
 
 REPO = Path(__file__).resolve().parents[1]
 TWIN = (REPO / "conferences" / "sosp-2024.yaml").read_text(encoding="utf-8")

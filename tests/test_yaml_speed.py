@@ -15,11 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import pages
 
-from notes_kit import schema, yaml_io
-from notes_kit.api import page_to_yaml, parse_markdown, to_yaml
-from notes_kit.cli import run
-from notes_kit.convert import page_to_data
-from notes_kit.model import Page
+from notes_kit.cli.main import run
+from notes_kit.core.model import Page
+from notes_kit.format.yaml import io as yaml_io
+from notes_kit.format.yaml import schema
+from notes_kit.format.yaml.data import page_to_data
+from notes_kit.pages import page_to_yaml, parse_markdown, to_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SOSP = REPO / "conferences" / "sosp-2024.md"
@@ -106,7 +107,7 @@ def test_fresh_twins_cost_no_schema_check(folder: Path, cli_env: dict[str, str])
     twin.write_text(to_yaml(page.read_text(encoding="utf-8"), str(page), str(twin)),
                     encoding="utf-8")
     where = repr(str(folder))
-    script = ("import sys; from notes_kit.cli import run; "
+    script = ("import sys; from notes_kit.cli.main import run; "
               f"codes = [run(['sync', {where}]), run(['sync', '--check', {where}])]; "
               "print(codes, 'jsonschema' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", script], env=cli_env, capture_output=True,
@@ -118,7 +119,7 @@ def test_valid_output_costs_no_jsonschema(folder: Path, cli_env: dict[str, str])
     """The quick check (schema_check) passes what notes-kit writes: jsonschema is asked
     only about YAML that check does not pass (see tests/test_own_output.py)."""
     page = folder / "sosp-2024.md"
-    script = ("import sys; from notes_kit.cli import run; "
+    script = ("import sys; from notes_kit.cli.main import run; "
               f"codes = [run(['to-yaml', {str(page)!r}]), run(['sync', {str(folder)!r}])]; "
               "print(codes, 'jsonschema' in sys.modules, file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", script], env=cli_env, capture_output=True,
@@ -128,7 +129,7 @@ def test_valid_output_costs_no_jsonschema(folder: Path, cli_env: dict[str, str])
 
 def test_yaml_the_schema_refuses_is_never_written(folder: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from notes_kit import schema_check
+    from notes_kit.format.yaml import schema_check
 
     monkeypatch.setattr(schema_check, "passes", lambda data: False)  # jsonschema decides
     monkeypatch.setattr(schema, "validate", lambda data: [(["venue"], "venue: refused")])

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from notes_kit.findings import InputError
+from notes_kit.core.findings import InputError
 from notes_kit.importers.common import Imported, Unplaced
 
 if TYPE_CHECKING:
-    from notes_kit.registries import Venue
+    from notes_kit.knowledge.registries import Venue
 
 # name -> (what it reads, file suffixes)
 FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -62,7 +62,7 @@ def detect(path: str, text: str) -> str:
 
 def read_source(path: str, kind: str | None = None,
                 venues: dict[str, Venue] | None = None) -> Imported:
-    from notes_kit.files import read_source as read_text
+    from notes_kit.core.files import read_source as read_text
 
     text = read_text(path)
     kind = kind or detect(path, text)
@@ -89,12 +89,12 @@ class Plan:
 def plan(sources: list[str], kind: str | None = None, venue: str | None = None,
          year: int | None = None, output: str | None = None, into: str | None = None,
          venues: dict[str, Venue] | None = None) -> Plan:
-    from notes_kit.api import to_yaml
+    from notes_kit.pages import to_yaml
 
     read = [read_source(path, kind, venues) for path in sources]
     unplaced = [(source.path, item) for source in read for item in source.unplaced]
     if into is not None:
-        from notes_kit.files import read_source as read_text
+        from notes_kit.core.files import read_source as read_text
         from notes_kit.importers.merge import merge_into
 
         merged = merge_into(read_text(into), into, read)
@@ -117,12 +117,12 @@ def plan(sources: list[str], kind: str | None = None, venue: str | None = None,
 
 def _venue_and_year(read: list[Imported], venue: str | None, year: int | None,
                     venues: dict[str, Venue]) -> tuple[Venue, int]:
-    from notes_kit import venuehint
+    from notes_kit.knowledge import venuehint
 
     where = read[0].path if read else "<import>"
     chosen = venuehint.find(venue, venues) if venue else None
     if venue and chosen is None:
-        from notes_kit.scaffold import close_matches
+        from notes_kit.run.scaffold import close_matches
 
         near = close_matches(venue, venues)
         hint = f"did you mean {', '.join(near)}?" if near else "no close match"
@@ -148,7 +148,7 @@ def _venue_and_year(read: list[Imported], venue: str | None, year: int | None,
 
 
 def write(result: Plan) -> None:
-    from notes_kit.files import atomic_write
+    from notes_kit.core.files import atomic_write
 
     folder = Path(result.page).parent
     try:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from notes_kit.findings import InputError
+from notes_kit.core.findings import InputError
+from notes_kit.core.model import Note
 from notes_kit.importers.common import (
     Imported,
     ImportedPaper,
@@ -22,7 +23,6 @@ from notes_kit.importers.common import (
     label_from_url,
     one_line,
 )
-from notes_kit.model import Note
 
 PAPER_TYPES = {"inproceedings", "conference", "article", "incollection", "inbook", "misc"}
 _SERIES = re.compile(r"^(?P<venue>[A-Za-z][\w/&+-]*(?:\s[A-Za-z][\w/&+-]*)*)\s*['’](?P<yy>\d{2})$")

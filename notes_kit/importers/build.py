@@ -9,13 +9,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from notes_kit.findings import InputError
+from notes_kit.core.findings import InputError
+from notes_kit.core.model import (
+    Group,
+    Link,
+    Note,
+    NoteItem,
+    Page,
+    Paper,
+    PaperList,
+    Raw,
+    Section,
+    Topic,
+)
+from notes_kit.format.markdown.papers import format_authors, read_authors
 from notes_kit.importers.common import Imported, ImportedPaper
-from notes_kit.model import Group, Link, Note, NoteItem, Page, Paper, PaperList, Raw, Section, Topic
-from notes_kit.papers import format_authors, read_authors
 
 if TYPE_CHECKING:
-    from notes_kit.registries import Venue
+    from notes_kit.knowledge.registries import Venue
 
 UNSORTED = "Unsorted"
 IMPORTED = "Imported"  # the section holding what the importer could not place
@@ -24,7 +35,7 @@ IMPORTED = "Imported"  # the section holding what the importer could not place
 def merge_sources(sources: list[Imported]) -> list[ImportedPaper]:
     """Every paper once (by normalised title, as NK701 compares them); a paper named by
     several sources gathers their links, authors, tags and notes."""
-    from notes_kit.rules.facts import normalise_title
+    from notes_kit.lint.rules.facts import normalise_title
 
     seen: dict[str, ImportedPaper] = {}
     for source in sources:
@@ -79,8 +90,8 @@ def topics(papers: list[ImportedPaper], sessions: list[str]) -> list[Topic]:
 
 def build_page(sources: list[Imported], venue: Venue, year: int, path: str) -> str:
     """The canonical Markdown page; InputError if it cannot be written stably."""
-    from notes_kit.parse import parse_page
-    from notes_kit.scaffold import page_text
+    from notes_kit.format.markdown.parse import parse_page
+    from notes_kit.run.scaffold import page_text
 
     page = parse_page(page_text(venue, year), path).page
     lists = [url for source in sources for url in source.paper_lists]
@@ -98,8 +109,8 @@ def build_page(sources: list[Imported], venue: Venue, year: int, path: str) -> s
 def stable_text(page: Page, path: str) -> str:
     """Render, read back, render again until nothing changes (raw text from a source can
     read back as other blocks); refuse when it does not settle."""
-    from notes_kit.parse import parse_page
-    from notes_kit.render import render_page
+    from notes_kit.format.markdown.parse import parse_page
+    from notes_kit.format.markdown.render import render_page
 
     text = render_page(page)
     for _ in range(3):

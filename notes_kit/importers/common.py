@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from notes_kit.model import NoteItem
-from notes_kit.papers import LABELS, canonical_label
+from notes_kit.core.model import NoteItem
+from notes_kit.format.markdown.papers import LABELS, canonical_label
 
 _WORD_LABELS = {  # words seen as link texts in real lists -> the vocabulary
     "github": "Code", "gitlab": "Code", "code": "Code", "source": "Code", "repo": "Code",

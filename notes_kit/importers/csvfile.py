@@ -8,7 +8,8 @@ import csv
 import io
 import re
 
-from notes_kit.findings import InputError
+from notes_kit.core.findings import InputError
+from notes_kit.core.model import Note
 from notes_kit.importers.common import (
     Imported,
     ImportedPaper,
@@ -20,7 +21,6 @@ from notes_kit.importers.common import (
     one_line,
     split_names,
 )
-from notes_kit.model import Note
 
 ROLES = {
     "title": {"title", "paper", "papertitle", "name", "papername"},

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from notes_kit.findings import InputError
+from notes_kit.core.findings import InputError
 from notes_kit.importers.common import (
     Imported,
     ImportedPaper,

@@ -17,17 +17,17 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from notes_kit.blocks import Block, TooDeep, parse_blocks, source_of
-from notes_kit.findings import InputError
+from notes_kit.core.findings import InputError
+from notes_kit.core.model import Note, NoteItem, Raw
+from notes_kit.format.markdown.blocks import Block, TooDeep, parse_blocks, source_of
+from notes_kit.format.markdown.inline import clean
 from notes_kit.importers.common import Imported, Unplaced, award_tag
 from notes_kit.importers.mdfront import front_data, is_record, record
 from notes_kit.importers.mdpaper import LINK, add_links, author_line, links_only, paper_text
 from notes_kit.importers.mdtable import is_table, read_table
-from notes_kit.inline import clean
-from notes_kit.model import Note, NoteItem, Raw
 
 if TYPE_CHECKING:
-    from notes_kit.registries import Venue
+    from notes_kit.knowledge.registries import Venue
 
 GENERIC = {"papers", "accepted papers", "paper list", "papers list", "list of papers",
            "technical sessions", "program", "all papers", "research papers", "full papers",
@@ -35,7 +35,7 @@ GENERIC = {"papers", "accepted papers", "paper list", "papers list", "list of pa
 
 
 def read_markdown(path: str, text: str, venues: dict[str, Venue] | None = None) -> Imported:
-    from notes_kit.parse import split_front_matter
+    from notes_kit.format.markdown.parse import split_front_matter
 
     front, body = split_front_matter(text)
     offset = front.count("\n") if front else 0
@@ -43,7 +43,7 @@ def read_markdown(path: str, text: str, venues: dict[str, Venue] | None = None) 
     if lines and lines[-1] == "":
         lines.pop()
     if any("\t" in line for line in lines):  # as parse.py reads pages: tabs in indentation
-        from notes_kit.textfix import code_lines, expand_indent
+        from notes_kit.format.markdown.textfix import code_lines, expand_indent
 
         code = code_lines(lines)
         lines = [line if i in code else expand_indent(line) for i, line in enumerate(lines)]
@@ -68,7 +68,7 @@ def read_markdown(path: str, text: str, venues: dict[str, Venue] | None = None) 
 
 def _record_venue(found: Imported, data: dict[str, object],
                   venues: dict[str, Venue] | None) -> None:
-    from notes_kit import venuehint
+    from notes_kit.knowledge import venuehint
 
     named = venuehint.in_text(str(data.get("venue", "")), venues or {})
     year = str(data.get("year") or data.get("date") or "")[:4]
@@ -81,7 +81,7 @@ def _venue(found: Imported, front: str | None, title: str | None, path: str,
            venues: dict[str, Venue] | None) -> None:
     """Front matter `venue`/`year`, else `# VENUE YEAR`, else a title naming it, else the
     path: found.venue is the registry's display name when the registry knows it."""
-    from notes_kit import venuehint
+    from notes_kit.knowledge import venuehint
 
     known = venues or {}
     hit = venuehint.from_front_matter(front, known)

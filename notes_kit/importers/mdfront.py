@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from notes_kit.core.model import Note
 from notes_kit.importers.common import (
     ImportedPaper,
     add_link,
@@ -15,15 +16,14 @@ from notes_kit.importers.common import (
     one_line,
     split_names,
 )
-from notes_kit.model import Note
 
 SITE_KEYS = {"layout", "permalink", "draft", "weight", "slug", "toc", "classes", "sidebar"}
 
 
 def front_data(front: str, path: str) -> dict[str, Any] | None:
     """The front matter as plain data, None when it is not a mapping or not YAML."""
-    from notes_kit import yaml_io
-    from notes_kit.findings import InputError
+    from notes_kit.core.findings import InputError
+    from notes_kit.format.yaml import io as yaml_io
 
     try:
         inner = "\n".join(front.split("\n")[1:-2])  # between the `---` lines

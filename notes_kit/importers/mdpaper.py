@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from notes_kit.core.model import Note
 from notes_kit.importers.common import (
     ImportedPaper,
     add_link,
@@ -14,7 +15,6 @@ from notes_kit.importers.common import (
     label_for,
     split_names,
 )
-from notes_kit.model import Note
 
 LINK = re.compile(r"(?<!\\)\[((?:\\.|[^\[\]\\])*)\]"
                   r"\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -31,7 +31,7 @@ def paper_text(text: str, line: int) -> ImportedPaper:
     """`[Title](u) · [PDF](u)` (the link may wrap lines), `Title \\[[Paper](u)]`,
     `Title ([pdf](u))` or a plain title; then the authors (a line, or an emphasis span
     that may wrap) and whatever else the bullet says, as notes."""
-    from notes_kit.inline import split_paper_line
+    from notes_kit.format.markdown.inline import split_paper_line
 
     first, _, more = text.partition("\n")
     lead = _LEAD.match(text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from notes_kit.core.model import Note
 from notes_kit.importers.common import (
     Imported,
     ImportedPaper,
@@ -18,7 +19,6 @@ from notes_kit.importers.common import (
     one_line,
     split_names,
 )
-from notes_kit.model import Note
 
 _DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _LINK = re.compile(r"(?<!\\)\[((?:\\.|[^\[\]\\])*)\]\(\s*<?([^()\s<>]*)>?\s*\)")

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from notes_kit.findings import InputError
+from notes_kit.core.findings import InputError
+from notes_kit.core.model import Group, Page, Paper, Raw, Section, Topic
 from notes_kit.importers.build import UNSORTED, merge_sources, to_model
 from notes_kit.importers.common import Imported
-from notes_kit.model import Group, Page, Paper, Raw, Section, Topic
 
 
 @dataclass
@@ -24,8 +24,8 @@ class Merged:
 
 
 def merge_into(text: str, path: str, sources: list[Imported]) -> Merged:
-    from notes_kit.parse import parse_page
-    from notes_kit.rules.facts import normalise_title
+    from notes_kit.format.markdown.parse import parse_page
+    from notes_kit.lint.rules.facts import normalise_title
 
     page = parse_page(text, path).page
     have = {normalise_title(p.title) for p in page.papers()}
@@ -42,7 +42,7 @@ def merge_into(text: str, path: str, sources: list[Imported]) -> Merged:
 
 def _bullets(page: Page, papers: list[Paper]) -> list[str]:
     """The papers as the renderer writes them under a topic."""
-    from notes_kit.render import render_page
+    from notes_kit.format.markdown.render import render_page
 
     items: list[Paper | Group | Raw] = list(papers)
     probe = Page(page.venue, page.year,
@@ -84,8 +84,8 @@ def _last_filled(lines: list[str], stop: int) -> int:
 def _check(after: str, page: Page, path: str, new: list[Paper]) -> None:
     """Refuse to write unless every paper that was there reads back exactly as it was, in
     its order, and the new ones are all there."""
-    from notes_kit.parse import parse_page
-    from notes_kit.rules.facts import normalise_title
+    from notes_kit.format.markdown.parse import parse_page
+    from notes_kit.lint.rules.facts import normalise_title
 
     again = parse_page(after, path).page.papers()
     added = {normalise_title(p.title) for p in new}

@@ -1,7 +1,7 @@
 """One link-check run: pages -> written URLs -> checks (cache first) -> findings.
 
 Each distinct check is made once however many papers share the URL, and reported at every
-place it is written. `changed_since` keeps the URLs that `notes_kit.changed` would keep a
+place it is written. `changed_since` keeps the URLs that `notes_kit.run.changed` would keep a
 finding for (the papers a branch changed, or a changed page head), before anything is
 requested. No network at all is one message (`offline`), never a finding per link.
 """
@@ -12,19 +12,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from notes_kit.config import Config
-from notes_kit.findings import Finding, InputError
+from notes_kit.core.findings import Finding, InputError
 from notes_kit.links.outcome import NO_NETWORK, Outcome
 from notes_kit.links.settings import LinkSettings, from_config
 from notes_kit.links.specs import Spec, spec_for
 from notes_kit.links.store import Store
 from notes_kit.links.targets import Target
-from notes_kit.rules.links import DEAD, LINK_RULES
+from notes_kit.lint.config import Config
+from notes_kit.lint.rules.links import DEAD, LINK_RULES
 
 if TYPE_CHECKING:
     import httpx
 
-    from notes_kit.progress import Progress
+    from notes_kit.run.progress import Progress
 
 
 @dataclass
@@ -42,10 +42,10 @@ class LinksResult:
 
 def collect(paths: list[str], config: Config, result: LinksResult) -> list[Target]:
     """Every written URL of the conference pages among `paths` whose rules are enabled."""
-    from notes_kit.commands import conference_pages
-    from notes_kit.files import read_source
+    from notes_kit.cli.commands import conference_pages
+    from notes_kit.core.files import read_source
+    from notes_kit.format.markdown.parse import NotConferencePage, parse_page
     from notes_kit.links.targets import page_targets
-    from notes_kit.parse import NotConferencePage, parse_page
 
     targets: list[Target] = []
     for path in conference_pages(paths):
@@ -66,7 +66,7 @@ def collect(paths: list[str], config: Config, result: LinksResult) -> list[Targe
 
 def changed_targets(targets: list[Target], ref: str) -> list[Target]:
     """The targets that `--changed-since REF` would report a finding for."""
-    from notes_kit.changed import only_changed
+    from notes_kit.run.changed import only_changed
 
     marks = [(Finding(t.path, t.line, t.column, DEAD, ""), t) for t in targets]
     kept = set(only_changed([mark for mark, _ in marks], ref))
@@ -111,7 +111,7 @@ def _outcomes(specs: list[Spec], settings: LinkSettings, result: LinksResult, us
               transport: Any) -> dict[Spec, Outcome]:
     """Fresh cached outcomes, and new checks for the rest (stored as each one ends)."""
     if store is None:
-        from notes_kit.registries import cache_dir
+        from notes_kit.knowledge.registries import cache_dir
 
         store = Store(cache_dir(), read=use_cache, write=use_cache)
     outcomes: dict[Spec, Outcome] = {}
@@ -153,7 +153,7 @@ def _outcomes(specs: list[Spec], settings: LinkSettings, result: LinksResult, us
 
 def _filtered(findings: list[Finding], config: Config, texts: dict[str, str]) -> list[Finding]:
     """Config select/ignore/per-file-ignores, then the pages' suppression comments."""
-    from notes_kit.suppress import apply, parse_suppressions
+    from notes_kit.lint.suppress import apply, parse_suppressions
 
     kept: list[Finding] = []
     by_path: dict[str, list[Finding]] = {}

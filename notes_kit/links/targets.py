@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from notes_kit.model import Page
+from notes_kit.core.model import Page
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,12 @@ from __future__ import annotations
 import os
 from urllib.parse import urlsplit
 
-from notes_kit.findings import Edit, Finding, FixKind, Severity
+from notes_kit.core.findings import Edit, Finding, FixKind, Severity
 from notes_kit.links import outcome as kinds
 from notes_kit.links.outcome import Outcome
 from notes_kit.links.specs import Spec, doi_of
 from notes_kit.links.targets import Target
-from notes_kit.rules.links import BAD_ARXIV, BAD_DOI, DEAD, MOVED, UNREACHABLE
+from notes_kit.lint.rules.links import BAD_ARXIV, BAD_DOI, DEAD, MOVED, UNREACHABLE
 
 SEVERITY = {DEAD: Severity.ERROR, UNREACHABLE: Severity.WARNING, MOVED: Severity.WARNING,
             BAD_DOI: Severity.ERROR, BAD_ARXIV: Severity.ERROR}

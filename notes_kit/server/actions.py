@@ -10,7 +10,7 @@ from typing import Any
 
 from lsprotocol import types as lsp
 
-from notes_kit.findings import Finding, FixKind
+from notes_kit.core.findings import Finding, FixKind
 from notes_kit.server.analysis import YAML, Snapshot
 from notes_kit.server.convert import diagnostic, finding_range, minimal_edits, text_edit
 from notes_kit.server.positions import UTF16, split_lines
@@ -77,7 +77,7 @@ def _quick_fix(request: Request, finding: Finding, found: lsp.Diagnostic,
                lines: Sequence[str]) -> list[lsp.CodeAction]:
     if not finding.fixable or not finding.edits:
         return []
-    from notes_kit.engine import describe
+    from notes_kit.lint.engine import describe
 
     unsafe = finding.fix is FixKind.UNSAFE
     title = f"Fix {finding.rule}: {describe(finding, list(lines))}" + (" (unsafe)" if unsafe
@@ -97,7 +97,7 @@ def _suppress(request: Request, finding: Finding, found: lsp.Diagnostic,
     """The directive on a line of its own above the finding's line, indented like it."""
     if finding.rule in UNSUPPRESSIBLE or not 0 < finding.line <= len(lines):
         return []
-    from notes_kit.findings import Edit
+    from notes_kit.core.findings import Edit
 
     row = lines[finding.line - 1]
     indent = row[: len(row) - len(row.lstrip())]
@@ -144,8 +144,8 @@ def _fix_all(request: Request) -> list[lsp.CodeAction]:
     snapshot = request.snapshot
     if snapshot.config is None or not any(f.fix is FixKind.SAFE for f in snapshot.findings):
         return []
-    from notes_kit.engine import fix
-    from notes_kit.findings import InputError
+    from notes_kit.core.findings import InputError
+    from notes_kit.lint.engine import fix
 
     try:
         result = fix(snapshot.text, request.path, snapshot.config)

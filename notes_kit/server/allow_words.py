@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from notes_kit.findings import Finding
+from notes_kit.core.findings import Finding
 
 if TYPE_CHECKING:
-    from notes_kit.config import Config
+    from notes_kit.lint.config import Config
 
 KEY = "allow-words"
 
@@ -53,7 +53,7 @@ def allow_word(page: str, word: str, config: Config | None,
         folder = os.path.dirname(os.path.abspath(page))
         if root and _inside(folder, root):
             folder = root
-        from notes_kit.config import CONFIG_NAME
+        from notes_kit.lint.config import CONFIG_NAME
 
         return Change(os.path.join(folder, CONFIG_NAME), None, f'{KEY} = ["{_quoted(word)}"]\n')
     try:

@@ -9,10 +9,10 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from notes_kit.findings import Finding, InputError
+from notes_kit.core.findings import Finding, InputError
 
 if TYPE_CHECKING:
-    from notes_kit.config import Config, Configs
+    from notes_kit.lint.config import Config, Configs
 
 MARKDOWN = (".md", ".markdown")
 YAML = (".yaml", ".yml")
@@ -57,7 +57,7 @@ def analyse(text: str, path: str, configs: Configs, version: int | None = None) 
         snapshot.config = configs(path)
         if _excluded(path, configs):
             return snapshot
-        from notes_kit.stdin import buffer_findings
+        from notes_kit.cli.stdin import buffer_findings
 
         snapshot.findings = buffer_findings(text.encode("utf-8", errors="surrogatepass"),
                                             path, snapshot.config)
@@ -76,6 +76,6 @@ def analyse(text: str, path: str, configs: Configs, version: int | None = None) 
 
 def _excluded(path: str, configs: Configs) -> bool:
     """The config's `exclude` (and .gitignore) hold in the editor too."""
-    from notes_kit.ignore import Excluder
+    from notes_kit.lint.ignore import Excluder
 
     return Excluder(configs).excluded(path)

@@ -12,7 +12,7 @@ import os
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
-from notes_kit.config import CONFIG_NAME, Configs
+from notes_kit.lint.config import CONFIG_NAME, Configs
 from notes_kit.server.analysis import Snapshot, analyse
 from notes_kit.server.positions import UTF16
 

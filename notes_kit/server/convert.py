@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from lsprotocol import types as lsp
 
-from notes_kit.findings import Edit, Finding, FixKind, Severity
+from notes_kit.core.findings import Edit, Finding, FixKind, Severity
 from notes_kit.server.analysis import Snapshot
 from notes_kit.server.positions import UTF16, to_lsp
 
@@ -33,8 +33,8 @@ def finding_range(finding: Finding, lines: Sequence[str], encoding: str = UTF16)
 
 
 def diagnostic(finding: Finding, lines: Sequence[str], encoding: str = UTF16) -> lsp.Diagnostic:
-    from notes_kit.rules.docs import rule_url
-    from notes_kit.rules.registry import all_rules
+    from notes_kit.lint.rules.docs import rule_url
+    from notes_kit.lint.rules.registry import all_rules
 
     rule = all_rules().get(finding.rule)
     href = rule_url(rule.id, rule.name) if rule is not None else None

@@ -71,8 +71,8 @@ def _settings(server: NotesServer) -> None:
     @server.command(WRITE_CONFIG)
     def write_config(ls: NotesServer, path: str, text: str) -> None:
         """Create a config for clients that cannot create files by a workspace edit."""
-        from notes_kit.files import atomic_write
-        from notes_kit.findings import InputError
+        from notes_kit.core.files import atomic_write
+        from notes_kit.core.findings import InputError
 
         if os.path.lexists(path):
             return

@@ -14,7 +14,7 @@ from notes_kit.server.convert import finding_range, position
 from notes_kit.server.positions import UTF16, split_lines
 
 if TYPE_CHECKING:
-    from notes_kit.config import Configs
+    from notes_kit.lint.config import Configs
 
 _KINDS = {"label": lsp.CompletionItemKind.EnumMember, "venue": lsp.CompletionItemKind.Module,
           "affiliation": lsp.CompletionItemKind.Value}
@@ -29,8 +29,8 @@ def _contains(span: lsp.Range, at: lsp.Position) -> bool:
 
 def hover_text(snapshot: Snapshot, at: lsp.Position, encoding: str = UTF16) -> str | None:
     """Markdown: for each rule with a finding here, a link to its docs and its explanation."""
-    from notes_kit.rules.docs import explain, rule_url
-    from notes_kit.rules.registry import all_rules
+    from notes_kit.lint.rules.docs import explain, rule_url
+    from notes_kit.lint.rules.registry import all_rules
 
     lines = split_lines(snapshot.text)
     rules = all_rules()
@@ -50,8 +50,8 @@ def hover_text(snapshot: Snapshot, at: lsp.Position, encoding: str = UTF16) -> s
 def completion_items(lines: Sequence[str], line: int, column: int, path: str,
                      configs: Configs, encoding: str = UTF16) -> list[lsp.CompletionItem]:
     """The items that fit at 1-based (line, column) of the document `lines`."""
-    from notes_kit.findings import InputError
-    from notes_kit.papers import LABELS
+    from notes_kit.core.findings import InputError
+    from notes_kit.format.markdown.papers import LABELS
     from notes_kit.server.complete import offer
 
     try:
@@ -71,7 +71,7 @@ def completion_items(lines: Sequence[str], line: int, column: int, path: str,
 
 def _registries(path: str, configs: Configs) -> tuple[list[str], list[str]]:
     """Venue display names and canonical institution names, with the config's own files."""
-    from notes_kit.registries import load_affiliations, load_venues
+    from notes_kit.knowledge.registries import load_affiliations, load_venues
 
     config = configs(path)
     venues = load_venues([Path(p) for p in config.extra_venues])

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from notes_kit.config import Config
-from notes_kit.engine import lint
-from notes_kit.findings import Finding
+from notes_kit.core.findings import Finding
+from notes_kit.lint.config import Config
+from notes_kit.lint.engine import lint
 
 TESTS = Path(__file__).resolve().parents[1]
 FIXTURES = TESTS / "fixtures" / "rules"
@@ -110,8 +110,8 @@ def good_pages(prefix: str) -> list[Path]:
 
 def check_findings(case: Case) -> None:
     """The rule reports exactly the expected positions, and nothing else."""
-    from notes_kit.findings import FixKind
-    from notes_kit.rules.registry import all_rules
+    from notes_kit.core.findings import FixKind
+    from notes_kit.lint.rules.registry import all_rules
 
     expected = expected_lines(case.expected)
     assert expected, f"{case.expected} is missing or empty"
@@ -124,8 +124,8 @@ def check_findings(case: Case) -> None:
 def check_good(page: Path) -> None:
     """A good page is canonical: no finding from any rule, and neither fixing nor
     re-rendering it changes a byte."""
-    from notes_kit.api import parse_markdown, to_markdown
-    from notes_kit.engine import fix
+    from notes_kit.lint.engine import fix
+    from notes_kit.pages import parse_markdown, to_markdown
 
     text = read(page)
     assert lint(text, str(page)) == []
@@ -136,7 +136,7 @@ def check_good(page: Path) -> None:
 
 def check_fix(case: Case) -> None:
     """fix(bad) == fixed, a second fix changes nothing, and no fixable finding is left."""
-    from notes_kit.engine import fix
+    from notes_kit.lint.engine import fix
 
     assert case.fixed is not None
     text, wanted = read(case.source), read(case.fixed)
@@ -156,7 +156,7 @@ def check_unfixable(case: Case) -> None:
     """Findings without a fix survive `fix` (same messages), whatever else it rewrites."""
     from collections import Counter
 
-    from notes_kit.engine import fix
+    from notes_kit.lint.engine import fix
 
     text = read(case.source)
     before = lint_rule(text, case.source, case.rule)

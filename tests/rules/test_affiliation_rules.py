@@ -10,10 +10,10 @@ from conftest import (
     read,
 )
 
-from notes_kit.config import Config
-from notes_kit.edits import apply_edits
-from notes_kit.engine import fix, lint
-from notes_kit.findings import FixKind, Severity
+from notes_kit.core.edits import apply_edits
+from notes_kit.core.findings import FixKind, Severity
+from notes_kit.lint.config import Config
+from notes_kit.lint.engine import fix, lint
 
 
 def test_alias_spans_are_exact() -> None:

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, lint_rule, read
 
-from notes_kit.cli import run
-from notes_kit.findings import FixKind, Severity
-from notes_kit.rules.docs import explain, rules_markdown
-from notes_kit.rules.registry import Rule, all_rules
+from notes_kit.cli.main import run
+from notes_kit.core.findings import FixKind, Severity
+from notes_kit.lint.rules.docs import explain, rules_markdown
+from notes_kit.lint.rules.registry import Rule, all_rules
 
 REPO = Path(__file__).resolve().parents[2]
 RULES = all_rules()
@@ -73,12 +73,12 @@ def test_rules_lists_every_id() -> None:
 
 
 def test_docs_file_is_generated_from_the_registry() -> None:
-    """Regenerate with `python -m notes_kit.rules.docs > docs/rules.md`."""
+    """Regenerate with `python -m notes_kit.lint.rules.docs > docs/rules.md`."""
     assert read(REPO / "docs" / "rules.md") == rules_markdown(RULES)
 
 
 def test_docs_module_prints_the_same() -> None:
-    done = subprocess.run([sys.executable, "-m", "notes_kit.rules.docs"], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "notes_kit.lint.rules.docs"], capture_output=True,
                           cwd=REPO, check=True, timeout=60)
     assert done.stdout.decode("utf-8") == rules_markdown(RULES)
 

@@ -13,9 +13,9 @@ from conftest import (
 from hypothesis import given
 from hypothesis import strategies as st
 
-from notes_kit.engine import fix
-from notes_kit.findings import Severity
-from notes_kit.rules.meta import expected_percent
+from notes_kit.core.findings import Severity
+from notes_kit.lint.engine import fix
+from notes_kit.lint.rules.meta import expected_percent
 
 
 def page_with_rate(rate: str) -> str:

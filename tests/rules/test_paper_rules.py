@@ -8,7 +8,7 @@ from conftest import (
     read,
 )
 
-from notes_kit.findings import Finding, Severity
+from notes_kit.core.findings import Finding, Severity
 
 
 def findings(rule: str, name: str = "bad.md") -> list[Finding]:

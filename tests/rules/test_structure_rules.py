@@ -10,8 +10,8 @@ from conftest import (
     read,
 )
 
-from notes_kit.engine import fix
-from notes_kit.findings import Severity
+from notes_kit.core.findings import Severity
+from notes_kit.lint.engine import fix
 
 GOOD = read(Path(__file__).resolve().parents[1] / "fixtures" / "rules" / "NK101" / "good.md")
 

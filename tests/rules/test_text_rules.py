@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from notes_kit.config import Config
-from notes_kit.engine import fix, lint
-from notes_kit.findings import Finding, FixKind, Severity
-from notes_kit.rules import text
-from notes_kit.rules.context import Context
-from notes_kit.rules.registry import all_rules
-from notes_kit.textfix import fix_line, fix_lines
+from notes_kit.core.findings import Finding, FixKind, Severity
+from notes_kit.format.markdown.textfix import fix_line, fix_lines
+from notes_kit.lint.config import Config
+from notes_kit.lint.engine import fix, lint
+from notes_kit.lint.rules import text
+from notes_kit.lint.rules.context import Context
+from notes_kit.lint.rules.registry import all_rules
 
 TESTS = Path(__file__).resolve().parents[1]
 FIXTURES = TESTS / "fixtures" / "rules"

@@ -11,8 +11,8 @@ from conftest import (
     read,
 )
 
-from notes_kit.engine import fix, lint
-from notes_kit.findings import InputError
+from notes_kit.core.findings import InputError
+from notes_kit.lint.engine import fix, lint
 
 BAD = FIXTURES / "NK601" / "bad.yaml"
 GOOD = FIXTURES / "NK601" / "good.yaml"

@@ -1,0 +1,1 @@
+"""The command line: argument parsing, commands and reporters. Nothing imports it."""

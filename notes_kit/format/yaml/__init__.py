@@ -1,0 +1,1 @@
+"""Model <-> plain data <-> YAML text, the safe loader and the JSON Schema."""

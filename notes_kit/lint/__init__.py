@@ -1,0 +1,1 @@
+"""The linter: configuration, the engine (lint and fix), suppressions and the rule registry."""
