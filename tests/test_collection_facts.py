@@ -116,6 +116,7 @@ def test_same_findings_with_jobs_cache_and_changes(tmp_path: Path,
     expected = run_lint(folder, Config(), jobs=1, use_cache=False).findings
     assert {f.rule for f in expected} >= {"NK404", "NK701", "NK702", "NK703"}
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)  # small test files: use the pool anyway
+    monkeypatch.setattr(parallel, "MIN_FILES", 4)
     for jobs, cached in ((2, False), (1, True), (1, True), (2, True)):
         assert full(run_lint(folder, Config(), jobs=jobs, use_cache=cached).findings) == \
             full(expected)

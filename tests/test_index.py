@@ -220,3 +220,24 @@ def test_sync_of_an_unchanged_collection_parses_nothing(tmp_path: Path,
     parsed.clear()
     assert sync("--check", str(tmp_path / "notes")) == (0, "4 YAML twins up to date.\n")
     assert parsed == []
+
+
+def test_a_fix_run_after_a_cached_lint_sees_the_fixed_pages(tmp_path: Path) -> None:
+    """A page the index answered but whose findings a fix applies is rewritten: its
+    collection facts are those of the new text, exactly as without the cache."""
+    import shutil
+
+    paths = folder_of(tmp_path / "notes")
+    paths[2].write_text(paths[2].read_text(encoding="utf-8").replace(
+        "Borrowed 2", "Paper 5-1: On Things").replace("\n## Papers", "\n\n\n## Papers"),
+        encoding="utf-8")  # a duplicate (NK701) and a blank line too many (fixable NK503)
+    shutil.copytree(tmp_path / "notes", tmp_path / "plain")
+    lint(tmp_path / "notes")
+    cached = run_lint([str(tmp_path / "notes")], Config(), fix=True, jobs=1).findings
+    plain = run_lint([str(tmp_path / "plain")], Config(), fix=True, jobs=1,
+                     use_cache=False).findings
+    assert [f.rule for f in cached] == [f.rule for f in plain] and "NK701" in {
+        f.rule for f in cached}
+    assert [(f.line, f.column, f.message.replace("/plain/", "/notes/")) for f in plain] == \
+        [(f.line, f.column, f.message) for f in cached]
+    assert full(lint(tmp_path / "notes")) == full(lint(tmp_path / "notes", use_cache=False))

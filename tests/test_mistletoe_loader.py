@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from notes_kit.format.markdown import loader as mistletoe_loader
-from notes_kit.format.markdown.loader import KNOWN, format_ranges, parse_ranges
+from notes_kit.format.markdown.loader import KNOWN, fingerprint, format_ranges, parse_ranges
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "notes_kit" / "data" / "punctuation.txt"
@@ -59,7 +59,23 @@ def installed_source() -> Path:
 
 
 def known_here() -> bool:
-    return hashlib.sha256(installed_source().read_bytes()).hexdigest() in KNOWN
+    return fingerprint(installed_source().read_bytes()) in KNOWN
+
+
+REVIEWED = ("1.3.0", "1.4.0", "1.5.0", "1.5.1", "1.6.0")  # releases whose source was read
+
+
+def test_a_known_fingerprint_is_the_recorded_source() -> None:
+    """A reviewed release is known (so the fast path is taken and tested here), and the
+    fingerprint that picks the fast path stands for exactly the source read by hand."""
+    from importlib.metadata import version
+
+    source = installed_source().read_bytes()
+    if version("mistletoe") in REVIEWED:
+        assert fingerprint(source) in KNOWN, "add this release's fingerprint to KNOWN"
+    if fingerprint(source) in KNOWN:
+        assert hashlib.sha256(source).hexdigest() == KNOWN[fingerprint(source)][1]
+    assert len({sha for _, sha in KNOWN.values()}) == len(KNOWN)
 
 
 def test_the_supplied_set_is_what_mistletoe_computes(tmp_path: Path) -> None:

@@ -87,6 +87,7 @@ def test_jobs_two_gives_the_findings_of_jobs_one(tmp_path: Path,
     paths = collection(tmp_path / "notes")
     one = lint([str(tmp_path / "notes")], jobs=1, use_cache=False)
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)  # small test files: use the pool anyway
+    monkeypatch.setattr(parallel, "MIN_FILES", 4)
     pools: list[int] = []
     real_pool = parallel._pool_map
 
@@ -113,6 +114,7 @@ def test_no_worker_outlives_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
     paths = collection(tmp_path / "notes")
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "MIN_FILES", 4)
     outcomes = parallel.iter_files(paths, Config(), fix=False, unsafe=False, jobs=2,
                                    use_cache=False)
     taken = [next(outcomes) for _ in range(stop_after)] if stop_after else list(outcomes)
@@ -129,7 +131,7 @@ def test_console_script_returns_with_its_pipes_closed(tmp_path: Path,
     env = dict(os.environ, NOTES_KIT_CACHE_DIR=str(_private_cache), PYTHONPATH=str(REPO),
                NO_COLOR="1")
     code = ("import sys\nfrom notes_kit.run import parallel\nfrom notes_kit.__main__ import main\n"
-            "parallel.MIN_BYTES = 0\nsys.argv[0] = 'notes-kit'\nmain()\n")
+            "parallel.MIN_BYTES, parallel.MIN_FILES = 0, 4\nsys.argv[0] = 'notes-kit'\nmain()\n")
     for _ in range(3):
         done = subprocess.run([sys.executable, "-c", code, "lint", "--no-cache", "--jobs", "2",
                                str(tmp_path / "notes")], capture_output=True, text=True,
@@ -153,7 +155,7 @@ def test_the_default_counts_idle_cpus_only(monkeypatch: pytest.MonkeyPatch) -> N
     """Other work on the CPUs: the default pool shrinks, down to linting in process; an
     explicit --jobs is kept (above the size thresholds)."""
     monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
-    for load, workers in ((0.0, 2), (0.4, 2), (0.6, 1), (1.5, 1), (4.0, 1)):
+    for load, workers in ((0.0, 2), (0.4, 2), (1.3, 2), (1.6, 1), (2.2, 1), (4.0, 1)):
         monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, load, load))
         assert parallel.plan_workers(0, 100, 10**9) == workers, load
         assert parallel.plan_workers(2, 100, 10**9) == 2

@@ -116,15 +116,12 @@ def cache_dir() -> Path | None:
 
 def read_cache(name: str) -> bytes | None:
     """The payload write_cache() stored under `name`; None when absent or damaged."""
-    from notes_kit.core.sealed import unseal
+    from notes_kit.core.sealed import read_sealed
 
     directory = cache_dir()
     if directory is None:
         return None
-    try:
-        return unseal(name, (directory / name).read_bytes())
-    except OSError:
-        return None
+    return read_sealed(str(directory / name), name)
 
 
 def write_cache(name: str, payload: bytes, family: str) -> None:

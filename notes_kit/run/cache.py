@@ -19,7 +19,7 @@ new folder (old ones are pruned). In it:
 Only lint results are stored. They do not depend on --fix/--unsafe-fixes;
 the runner decides whether a cached result also answers a fix run.
 
-Every file is sealed (notes_kit.core.sealed: sha256 over its name and payload) and
+Every file is sealed (notes_kit.core.sealed: a checksum of its name and payload) and
 written to a unique temporary file, then renamed into place: a reader sees a
 whole entry or none, and a damaged, torn or foreign entry is a miss, never an
 error and never a different answer. Payloads are marshal (our data only, and
@@ -217,13 +217,12 @@ class ResultCache:
         """The unsealed, unmarshalled payload of one file; None when absent or damaged."""
         import marshal
 
-        from notes_kit.core.sealed import unseal
+        from notes_kit.core.sealed import read_sealed
 
+        payload = read_sealed(name, label)
         try:
-            with open(name, "rb") as handle:
-                payload = unseal(label, handle.read())
             return None if payload is None else marshal.loads(payload)
-        except (OSError, EOFError, ValueError, TypeError):
+        except (EOFError, ValueError, TypeError):
             return None
 
     def _write(self, target: Path, label: str, value: Any) -> None:
@@ -361,9 +360,10 @@ def _sequence(values: Any) -> list[Any] | tuple[Any, ...]:
 
 def strs(values: Any) -> tuple[str, ...]:
     """A tuple of strings from a list or tuple of exactly strings; else TypeError."""
-    if not all(type(v) is str for v in _sequence(values)):
-        raise TypeError("not a list of strings")
-    return tuple(values)
+    for value in _sequence(values):  # a loop, not all(...): decode() calls this a lot
+        if type(value) is not str:
+            raise TypeError("not a list of strings")
+    return values if type(values) is tuple else tuple(values)
 
 
 def ints(values: Any) -> list[int]:

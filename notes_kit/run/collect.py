@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from notes_kit.core.findings import Finding
 from notes_kit.lint.config import Config
+from notes_kit.run.index import Records
 
 if TYPE_CHECKING:
     from notes_kit.lint.rules.facts import PageFacts
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from notes_kit.run.groups import Groups
     from notes_kit.run.index import Blobs, IndexFile
 
-HEAD_FORMAT = 1
+HEAD_FORMAT = 2
 SMALL = 64  # without the cache, sets of fewer files keep their blobs in memory
 PAGES = (".md", ".markdown")
 Facts = tuple["PageFacts | None", "str | None"]  # a page's facts and the digest they are of
@@ -63,17 +64,19 @@ class Collection:
         self.key = set_key(self.paths, twins)
         self.label = "index\0" + self.key
         self.old: IndexFile | None = None
-        self.records: dict[str, Any] = {}  # path -> (digest, findings, *Page)
+        self.records: Records | dict[str, Any] = {}  # path -> (digest, findings, *Page)
         if cache is not None:
             self._open_old(cache)
         self.fresh: dict[int, Facts] = {}  # facts this run computed, not yet in a store
         self.digests: dict[str, str] = {}  # path -> digest of the bytes this run read
-        self.results: dict[str, tuple[str, Any]] = {}  # path -> (digest, encoded findings)
+        self.results: dict[str, tuple[str, bytes]] = {}  # path -> (digest, findings as the
+        # index stores them: marshal bytes of encode()'s tuples)
         self._store: Blobs | None = None  # while building: the new index's blobs
         self._pages: dict[int, Page] = {}  # the pages of the new state (see Page)
         self._groups: Groups | None = None  # while building: the state being built
         self._listings: dict[str, set[str]] = {}  # folder -> its names (see _may_exist)
         self._no_yaml: dict[str, bool] = {}  # folder -> it has no .yaml file (_twinless)
+        self._held: set[str] = set()  # pages whose last facts stored() found still hold
 
     def _open_old(self, cache: ResultCache) -> None:
         from notes_kit.run.index import IndexFile
@@ -82,12 +85,13 @@ class Collection:
         if old is None:
             return
         head = old.head
-        records = head.get("records") if type(head) is dict else None
-        if (type(records) is dict and head.get("format") == HEAD_FORMAT
-                and head.get("key") == self.key
-                and all(type(r) is tuple and len(r) == 5 for r in records.values())):
-            self.old, self.records = old, records
-        else:
+        try:
+            if (type(head) is not dict or head.get("format") != HEAD_FORMAT
+                    or head.get("key") != self.key):
+                raise ValueError("another index")
+            self.records = Records(self.ordinals, head["records"])
+            self.old = old
+        except (ValueError, TypeError, KeyError):
             old.close()
 
     def _record(self, path: str) -> tuple[Any, ...] | None:
@@ -95,15 +99,22 @@ class Collection:
 
     # -- while the files are linted -------------------------------------------------------
 
-    def stored(self, path: str, digest: str) -> list[Finding] | None:
-        """The findings the index holds for these bytes of this path, or None."""
+    def stored(self, path: str, digest: str, raw: bytes) -> list[Finding] | None:
+        """The findings the index holds for these bytes (digest: hex, raw: the same as bytes)
+        of this path, or None; either way the digest is noted (as saw() does), and so is a
+        page whose facts still hold."""
         from notes_kit.run.cache import decode
 
-        record = self.records.get(path)
-        if record is None or record[0] != digest or record[1] is None:
+        self.digests[path] = digest
+        records = self.records
+        answer = records.answer(path, raw) if isinstance(records, Records) else None
+        if answer is None:
             return None
+        items, same = answer
+        if same and (not self.twins or self._twinless(_split(path)[0])):
+            self._held.add(path)  # _reusable without asking again
         try:
-            return [decode(path, item) for item in record[1]]
+            return [decode(path, item) for item in items]
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
 
@@ -113,10 +124,12 @@ class Collection:
 
         if digest is None:
             self.digests.pop(path, None)  # not read, or rewritten by a fix: read it again
+            self._held.discard(path)
             return
         self.digests[path] = digest
         if findings is not None:
-            self.results[path] = (digest, tuple(encode(path, f) for f in findings))
+            self.results[path] = (digest, marshal.dumps(tuple(encode(path, f)
+                                                              for f in findings)))
 
     def take(self, path: str, facts: PageFacts | None, digest: str | None) -> None:
         """The facts of a page linted this run (digest: of the bytes linted)."""
@@ -166,6 +179,8 @@ class Collection:
     def _reusable(self, ordinal: int) -> bool:
         """The last run's facts still hold: same page bytes and (for NK703) same twin."""
         path = self.paths[ordinal]
+        if path in self._held:
+            return True
         record, digest = self.records.get(path), self.digests.get(path)
         if record is None or digest is None or record[2] != digest:
             return False
@@ -219,7 +234,8 @@ class Collection:
         return read_facts(path, twin=self.twins, data=data), digest_of(data)
 
     def _results_changed(self) -> bool:
-        return any((self._record(path) or (None, None))[:2] != result
+        raw = self.records.raw if isinstance(self.records, Records) else self.records.get
+        return any((raw(path) or (None, None))[:2] != result
                    for path, result in self.results.items())
 
     def _stored_findings(self) -> list[Finding] | None:
@@ -360,13 +376,16 @@ class Collection:
                 store.close()
             return
         records = {}
+        raw = self.records.raw if isinstance(self.records, Records) else self.records.get
         for path in self.paths:
-            old = self._record(path)
+            old = raw(path)
             result = self.results.get(path) or (old[:2] if old else (None, None))
             page = (self._pages.get(self.ordinals[path]) if groups is not None
                     else old[2:] if old else None) or (None, None, None)
             records[path] = (*result, *page)
         self.results, self.digests, self._pages = {}, {}, {}  # in records now: let them go
+        packed = Records.pack(self.paths, records)
+        del records
         if groups is not None:
             meta, arrays = groups.dump()
             state = (store.put(marshal.dumps(meta)),
@@ -375,7 +394,7 @@ class Collection:
         else:
             assert self.old is not None
             state, live = self.old.head["groups"], self.old.head["live"]
-        head = {"format": HEAD_FORMAT, "key": self.key, "records": records,
+        head = {"format": HEAD_FORMAT, "key": self.key, "records": packed,
                 "final": tuple(encode("", f) for f in found), "groups": state, "live": live}
         store.commit(head, self.label)
 

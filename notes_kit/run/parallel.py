@@ -27,12 +27,14 @@ from notes_kit.run.cache import ResultCache, digest_of, read_regular
 from notes_kit.run.collect import Collection
 from notes_kit.run.runner import FileOutcome, process_file
 
-# A pool costs 0.1-0.15 s to start (fork, workers, pipes) and pays back at most half
-# the linting (2 CPUs, ~1 ms a kB): below these sizes it lost to linting in process in
-# every measurement, and on CPUs busy with other work it lost at every size
-# (benchmarks/README.md, section (e)); so --jobs 0 counts idle CPUs only (idle_cpus).
-MIN_FILES = 8  # fewer files than this are not worth a process pool
-MIN_BYTES = 1024 * 1024  # nor less text than this (about a second of linting)
+# A pool costs 0.1-0.15 s to start (fork, workers, pipes). Measured on 2 CPUs
+# (benchmarks/README.md, section (e)): with the one-minute load average at 1.3 a pool
+# of 2 took 0.53-0.93x the time of one process from 32 files / 150 kB up, and lost
+# below that; with the load at 2.2-3.7 (the CPUs busy with other work) it lost or
+# tied at every size. So --jobs 0 counts idle CPUs only (idle_cpus), and below these
+# sizes every run stays in one process.
+MIN_FILES = 32  # fewer files than this are not worth a process pool
+MIN_BYTES = 256 * 1024  # nor less text than this (about a quarter second of linting)
 MAX_CHUNK = 32
 MAX_HELD = 32 * 1024 * 1024  # bytes read for the cache kept for the lint (not read twice)
 
@@ -118,23 +120,27 @@ class LintRun:
         todo: list[int] = []
         kept: dict[str, bytes] = {}
         size = held = 0
+        records = collection.records if collection is not None else {}
+        if job.cache is not None:
+            from hashlib import sha256  # (the cache's stamp imported it already)
         for index, path in enumerate(self.files):
-            known = collection is not None and path in collection.records
-            if job.cache is None or (not known and not job.cache.has_entry(path)):
+            if job.cache is None or (path not in records and not job.cache.has_entry(path)):
                 size += _size(path)  # nothing stored for it: the lint reads it
                 todo.append(index)
                 continue
             data = read_regular(path)
             if data is not None:
-                digest = digest_of(data)
-                found = collection.stored(path, digest) if collection is not None else None
+                hashed = sha256(data)
+                digest = hashed.hexdigest()
+                found = (collection.stored(path, digest, hashed.digest())
+                         if collection is not None else None)
                 from_entry = found is None
                 if found is None:
                     found = job.cache.lookup(path, digest)
                 if found is not None and answers(found, job.fix, job.unsafe):
                     outcomes[index] = FileOutcome(path, found, digest=digest)
-                    if collection is not None:
-                        collection.saw(path, digest, found if from_entry else None)
+                    if collection is not None and from_entry:
+                        collection.saw(path, digest, found)
                     continue
                 size += len(data)
                 if held + len(data) <= MAX_HELD:
@@ -183,13 +189,14 @@ def available_cpus() -> int:
 
 
 def idle_cpus() -> int:
-    """The CPUs not busy with other work, by the one-minute load average (at least 1)."""
+    """The CPUs not busy with other work, by the one-minute load average (at least 1):
+    this process takes one, each other half-idle CPU one more worker."""
     cpus = available_cpus()
     try:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):  # no load average here: every CPU counts
         return cpus
-    return max(1, min(cpus, int(cpus - load + 0.5)))
+    return max(1, min(cpus, int(cpus - load + 1.5)))  # 2 CPUs: a pool up to load 1.5
 
 
 def plan_workers(jobs: int, count: int, size: int) -> int:

@@ -4,7 +4,7 @@
 `unicodedata.category()` about all 1,114,112 code points: ~0.3 s, most of a
 one-page lint. The set depends on two things only: that comprehension (ASCII
 punctuation plus every character of a `P*` category) and the Unicode database.
-So, for a `core_tokens.py` whose sha256 is in KNOWN (sources read and checked by
+So, for a `core_tokens.py` whose fingerprint is in KNOWN (sources read and checked by
 hand: the scan is the module's only call of `range`) and a Unicode version whose
 set we have (`data/punctuation.txt`, made by `tools/gen_punctuation.py`, or one
 that mistletoe computed on an earlier run, kept sealed in the cache folder),
@@ -30,10 +30,15 @@ from typing import Any
 from notes_kit.core.files import DATA_DIR
 
 MODULE = "mistletoe.core_tokens"
-# sha256 of core_tokens.py -> the mistletoe releases that ship it
+# fingerprint() of core_tokens.py -> (the mistletoe releases that ship it, its sha256). The
+# fingerprint (length, CRC-32, Adler-32) needs only zlib, which every Python start has
+# loaded: hashlib's OpenSSL would cost ~4 ms of a 0.1 s lint. tests/test_mistletoe_loader.py
+# checks the installed file's sha256 against the one recorded with its fingerprint.
 KNOWN = {
-    "cc8a5b5824f717c7e9cbbfc9401e56098a27e02031f96e6dd581c1f276408786": "1.3.0 - 1.5.1",
-    "9cb78841381560fef4266a890493610526d193d4c6cb3d3be169e0227f2fc313": "1.6.0",
+    "17826:8725a675:0b9880a6": (
+        "1.3.0 - 1.5.1", "cc8a5b5824f717c7e9cbbfc9401e56098a27e02031f96e6dd581c1f276408786"),
+    "17901:7b4a2459:d03d992b": (
+        "1.6.0", "9cb78841381560fef4266a890493610526d193d4c6cb3d3be169e0227f2fc313"),
 }
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _STATE: dict[str, str] = {}  # "how": precomputed / cached / plain, for tests and benchmarks
@@ -81,10 +86,9 @@ class _Finder:
                 source = handle.read()
         except OSError:
             return None
-        import hashlib
         import unicodedata
 
-        if hashlib.sha256(source).hexdigest() not in KNOWN:
+        if fingerprint(source) not in KNOWN:
             return None  # another version of mistletoe: import it as it is
         version = unicodedata.unidata_version
         found = _shipped(version)
@@ -131,6 +135,13 @@ class _Loader:
                 module.__spec__.loader = self.loader
         if scans:
             namespace["punctuation"].update(self.punctuation)
+
+
+def fingerprint(source: bytes) -> str:
+    """`length:crc32:adler32` of a source file, the key of KNOWN."""
+    import zlib
+
+    return f"{len(source)}:{zlib.crc32(source):08x}:{zlib.adler32(source):08x}"
 
 
 def parse_ranges(text: str) -> frozenset[str]:

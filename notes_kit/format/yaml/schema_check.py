@@ -156,8 +156,8 @@ class _Compiler:
         if "minimum" not in schema and "maximum" not in schema:
             return None
         low, high = schema.get("minimum"), schema.get("maximum")
-        return lambda data: type(data) not in (int, float) or (
-            (low is None or data >= low) and (high is None or data <= high))
+        return lambda data: type(data) not in (int, float) or (  # as jsonschema compares:
+            (low is None or not data < low) and (high is None or not data > high))  # (nan)
 
     def _values(self, schema: dict[str, Any]) -> Check | None:
         if "const" in schema:
