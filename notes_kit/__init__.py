@@ -1,6 +1,6 @@
 """notes-kit: lint, convert and fix conference paper notes.
 
-The library API (the CLI only calls these)::
+The library API::
 
     from notes_kit import lint, fix, to_yaml, yaml_to_markdown
 """

@@ -1,17 +1,29 @@
-"""The library API: conversion both ways. The CLI only calls these."""
+"""The library API: conversion both ways (the CLI, the linter and the tools use it too).
+
+The one place the page format meets the knowledge: parse_page() here is the format's
+parser with the venue registry's namer (a page titled by its front matter or path)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from notes_kit.core.findings import InputError
 from notes_kit.core.model import Page
 
+if TYPE_CHECKING:
+    from notes_kit.format.markdown.parse import Parsed
+
+
+def parse_page(text: str, path: str = "<string>", *, check_meta: bool = True) -> Parsed:
+    """The format's parse_page(), told what the registries know (see the module's doc)."""
+    from notes_kit.format.markdown import parse
+    from notes_kit.knowledge.venuehint import name_of_page
+
+    return parse.parse_page(text, path, check_meta=check_meta, namer=name_of_page)
+
 
 def parse_markdown(text: str, path: str = "<string>") -> Page:
     """Markdown text (LF line ends) -> model; InputError for pages that are not conferences."""
-    from notes_kit.format.markdown.parse import parse_page
-
     return parse_page(text, path).page
 
 
@@ -19,7 +31,6 @@ def convertible_page(text: str, path: str = "<string>") -> Page:
     """The model of a page that converts losslessly: InputError when content kept verbatim
     would read differently once written back (an unclosed code fence or HTML block that
     would swallow what follows it), rather than a YAML form that loses it."""
-    from notes_kit.format.markdown.parse import parse_page
     from notes_kit.format.markdown.render import render_page
 
     page = parse_markdown(text, path)

@@ -14,7 +14,7 @@ import httpx
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from notes_kit.links.settings import LinkSettings
+from notes_kit.lint.link_settings import LinkSettings
 
 HUGE = 100 * 1024 * 1024
 CHUNK = 64 * 1024

@@ -321,7 +321,7 @@ def test_cache_dir_env_first_then_platformdirs(monkeypatch: pytest.MonkeyPatch,
                                                tmp_path: Path) -> None:
     import platformdirs
 
-    from notes_kit.knowledge.registries import cache_dir
+    from notes_kit.core.store import cache_dir
 
     monkeypatch.setenv("NOTES_KIT_CACHE_DIR", str(tmp_path / "mine"))
     assert cache_dir() == tmp_path / "mine"
@@ -336,9 +336,9 @@ def test_cache_dir_env_first_then_platformdirs(monkeypatch: pytest.MonkeyPatch,
 def test_cache_dir_asks_platformdirs_on_macos(monkeypatch: pytest.MonkeyPatch) -> None:
     import platformdirs
 
-    from notes_kit.knowledge import registries
+    from notes_kit.core import store
 
     monkeypatch.delenv("NOTES_KIT_CACHE_DIR", raising=False)
-    monkeypatch.setattr(registries.sys, "platform", "darwin")
+    monkeypatch.setattr(store.sys, "platform", "darwin")
     monkeypatch.setattr(platformdirs, "user_cache_dir", lambda *a, **k: "/Library/Caches/nk")
-    assert registries.cache_dir() == Path("/Library/Caches/nk")
+    assert store.cache_dir() == Path("/Library/Caches/nk")

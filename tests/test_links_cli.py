@@ -193,8 +193,8 @@ def test_bad_links_settings_are_config_errors(tmp_path: Path, table: str, messag
 
 
 def test_links_settings_in_pyproject(tmp_path: Path) -> None:
-    from notes_kit.links.settings import from_config
     from notes_kit.lint.config import load_config
+    from notes_kit.lint.link_settings import from_config
 
     (tmp_path / "pyproject.toml").write_text(
         '[tool.notes-kit]\nstrict = true\n\n[tool.notes-kit.links]\nexclude = ["acm.org"]\n'

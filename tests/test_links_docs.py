@@ -14,7 +14,7 @@ from ruamel.yaml import YAML
 
 from notes_kit.cli.main import build_parser
 from notes_kit.core.findings import InputError
-from notes_kit.links.settings import KEYS, LinkSettings, check_table, from_config
+from notes_kit.lint.link_settings import KEYS, LinkSettings, check_table, from_config
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "links.yml"

@@ -22,10 +22,10 @@ from notes_kit.links import outcome as kinds
 from notes_kit.links.http import check_all
 from notes_kit.links.net import classify, interleave, retry_after
 from notes_kit.links.outcome import Outcome
-from notes_kit.links.settings import LinkSettings
 from notes_kit.links.specs import Spec
 from notes_kit.links.targets import Target
 from notes_kit.links.verdicts import verdict
+from notes_kit.lint.link_settings import LinkSettings
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,11 @@ import pytest
 from notes_kit.core.findings import Finding
 from notes_kit.links import outcome as kinds
 from notes_kit.links.outcome import Outcome
-from notes_kit.links.settings import DAY, LinkSettings, duration, excluded
 from notes_kit.links.specs import Spec, arxiv_id_of, doi_of, spec_for, valid_arxiv_id
 from notes_kit.links.store import FOLDER, Store
 from notes_kit.links.targets import page_targets, url_spans
 from notes_kit.lint.engine import lint
+from notes_kit.lint.link_settings import DAY, LinkSettings, duration, excluded
 from notes_kit.lint.rules.registry import all_rules
 from notes_kit.pages import parse_markdown
 from notes_kit.run.progress import progress_for

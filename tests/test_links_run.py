@@ -18,9 +18,9 @@ from links_server import LoopbackOnly, Site, closed_port, settings_for, start_si
 
 from notes_kit.core.edits import apply_edits
 from notes_kit.links.run import LinksResult, run_links
-from notes_kit.links.settings import DAY, LinkSettings
 from notes_kit.links.store import FOLDER, Store
 from notes_kit.lint.config import Config
+from notes_kit.lint.link_settings import DAY, LinkSettings
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,8 @@ from notes_kit.lint.config import Config, load_config
 from notes_kit.run import cache as cache_mod
 from notes_kit.run import parallel
 from notes_kit.run.cache import ResultCache, decode, encode, run_stamp
-from notes_kit.run.runner import FileOutcome, RunResult, run_lint
+from notes_kit.run.runner import RunResult, run_lint
+from notes_kit.run.worker import FileOutcome
 
 REPO = Path(__file__).resolve().parents[1]
 

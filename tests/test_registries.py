@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
+from notes_kit.core import store
 from notes_kit.core.findings import InputError
 from notes_kit.knowledge import registries
 from notes_kit.knowledge.registries import (
@@ -317,17 +318,17 @@ def test_unwritable_cache_dir_falls_back(tmp_path: Path, monkeypatch: pytest.Mon
 def test_cache_dir_resolution(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("NOTES_KIT_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert registries.cache_dir() == tmp_path / "notes-kit"
+    assert store.cache_dir() == tmp_path / "notes-kit"
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path))
-    assert registries.cache_dir() == tmp_path / ".cache" / "notes-kit"
+    assert store.cache_dir() == tmp_path / ".cache" / "notes-kit"
 
 
 def test_old_cache_files_are_pruned(fresh_cache: Path, tmp_path: Path) -> None:
     for i in range(12):
         registries._MEMO.clear()
         load_terms([_user(tmp_path, f"terms: [Term{i}]\n")])
-    assert len(list(fresh_cache.glob("registry-terms-*"))) == registries._KEEP_CACHED
+    assert len(list(fresh_cache.glob("registry-terms-*"))) == store._KEEP_CACHED
     assert not list(fresh_cache.glob(".tmp-*"))
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from notes_kit.knowledge import registries
+from notes_kit.core import store
 from notes_kit.knowledge import spelling as typos
 from notes_kit.knowledge.spelling import (
     Misspellings,
@@ -187,7 +187,7 @@ def test_disk_cache_hit_equals_fresh_parse(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("NOTES_KIT_CACHE_DIR", str(tmp_path))
     assert len(typos._load_cached(path)) == len(fresh)  # rebuilt
     assert re.fullmatch(r"codespell-[\w.-]+-[0-9a-f]{8}\.marshal", cached_file.name)
-    assert registries.read_cache(cached_file.name) != b"\x00broken"
+    assert store.read_cache(cached_file.name) != b"\x00broken"
 
 
 def test_cached_dictionary_of_another_source_is_refused() -> None:

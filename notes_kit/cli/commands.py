@@ -3,36 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from notes_kit.core.findings import Finding, InputError, Severity
-
 if TYPE_CHECKING:
-    from notes_kit.lint.config import Configs
+    pass
 
 Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
-
-
-def _configs(args: argparse.Namespace) -> Configs:
-    """Each file's config, with the command line's options over it."""
-    from notes_kit.lint.config import Configs
-
-    select = _split(args.select) if args.select is not None else None
-    if select == []:
-        raise InputError("--select", "needs at least one rule prefix (e.g. --select NK3)")
-    fixed = Path(args.config) if getattr(args, "config", None) else None
-    configs = Configs(fixed, select=select, ignore=_split(args.ignore or []), strict=args.strict)
-    configs(args.paths[0] if args.paths else ".")  # a bad config or option fails before work
-    return configs
-
-
-def _split(values: list[str]) -> list[str]:
-    """`--select NK1,NK2 --select NK5` -> [NK1, NK2, NK5]."""
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 def _read_input(name: str, yaml: bool = False) -> tuple[str, str]:
@@ -77,29 +55,6 @@ def cmd_to_md(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def twin_of(path: str) -> str:
-    return str(Path(path).with_suffix(".yaml"))
-
-
-def conference_pages(paths: list[str]) -> list[str]:
-    """Markdown files named like `<venue>-<year>.md` (README.md of a folder counts too).
-
-    A `.yaml`/`.yml` path stands for its page, so `sync --check` accepts what pre-commit passes.
-    """
-    from notes_kit.run.discover import expand
-
-    pages = [str(Path(p).with_suffix(".md")) if p.endswith((".yaml", ".yml")) else p
-             for p in expand(paths)]
-    return list(dict.fromkeys(p for p in pages if p.endswith(".md") and is_conference_name(p)
-                              and os.path.isfile(p)))
-
-
-def is_conference_name(path: str) -> bool:
-    import re
-
-    return bool(re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*-\d{4}(?:-\d+)?\.md", Path(path).name))
-
-
 def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from notes_kit.cli.sync import cmd_sync as sync
 
@@ -132,12 +87,6 @@ def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from notes_kit.cli.lint import cmd_lint as run
 
     return run(args, out, err)
-
-
-def _status(findings: list[Finding], configs: Configs) -> int:
-    """1 when an error is left, or a warning in a file whose config is strict."""
-    failing = [f for f in findings if f.severity is Severity.ERROR or configs(f.path).strict]
-    return 1 if failing else 0
 
 
 HANDLERS: dict[str, Handler] = {

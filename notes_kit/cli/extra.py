@@ -74,7 +74,7 @@ def cmd_links(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_server(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """The language server over stdio (notes_kit/server; pygls is imported only here)."""
-    from notes_kit.server.app import serve
+    from notes_kit.server.main import serve
 
     serve(debounce=args.debounce / 1000)
     return 0
@@ -114,7 +114,7 @@ def _import_arguments(cmd: argparse.ArgumentParser) -> None:
 
 
 def _links_arguments(cmd: argparse.ArgumentParser) -> None:
-    from notes_kit.cli.main import FORMATS
+    from notes_kit.cli.formats import FORMATS
 
     cmd.add_argument("paths", nargs="*", default=["."], help="files or directories")
     cmd.add_argument("--format", choices=FORMATS, default="text")

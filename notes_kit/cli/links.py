@@ -14,10 +14,10 @@ from notes_kit.lint.rules.links import MOVED
 
 
 def cmd_links(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from notes_kit.cli.commands import _configs, _status
+    from notes_kit.cli.status import configs_from_args, error_status
     from notes_kit.run.progress import progress_for
 
-    configs = _configs(args)
+    configs = configs_from_args(args)
     config = configs(args.paths[0] if args.paths else ".")
     result = run_links(args.paths, config, use_cache=not args.no_cache,
                        changed_since=args.changed_since, progress=progress_for(err))
@@ -34,7 +34,7 @@ def cmd_links(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     report(findings, args.format, out)
     if result.errors:
         return 2
-    return _status(findings, configs)
+    return error_status(findings, configs)
 
 
 def summary(result: LinksResult) -> str:

@@ -12,10 +12,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
+from notes_kit.cli.formats import FORMATS
 from notes_kit.core.findings import InputError
-
-FORMATS = ("text", "full", "concise", "grouped", "json", "sarif", "github", "rdjson", "gitlab",
-           "summary")
 
 
 class UsageError(Exception):

@@ -1,7 +1,7 @@
 """The options of `lint` and `fix` that CI and editors expect from a linter: `--show-files`,
 `--show-settings`, `--output-file`, `--color`, `--statistics`, `--exit-zero` and
 `--exit-non-zero-on-fix`. commands.cmd_lint calls these; each is small and separate.
-Every run needs only the exit status and the colour choice: those are in lint_status.py,
+Every run needs only the exit status and the colour choice: those are in status.py,
 so that this module is imported only when one of its options is given.
 """
 

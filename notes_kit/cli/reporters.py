@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any, Protocol
 
-from notes_kit.cli.reporters_text import TEXT_FORMATS, render_human, visible
+from notes_kit.cli.formats import TEXT_FORMATS
+from notes_kit.cli.reporters_text import render_human, visible
 from notes_kit.core.findings import Edit, Finding, Severity
 
 if TYPE_CHECKING:

@@ -21,7 +21,6 @@ BOLD = "\x1b[1m"
 CYAN = "\x1b[36m"
 BLUE = "\x1b[34m"
 SEVERITY_COLOR = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m"}
-TEXT_FORMATS = ("text", "full", "concise", "grouped")
 WINDOW = 120  # the most of a source line the full format shows
 _HIDDEN = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 

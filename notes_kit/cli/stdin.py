@@ -15,7 +15,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from notes_kit.core.findings import Finding, InputError
+from notes_kit.core.findings import InputError
 
 if TYPE_CHECKING:
     from notes_kit.lint.config import Config, Configs
@@ -23,32 +23,10 @@ if TYPE_CHECKING:
 STDIN_NAME = "<stdin>"
 
 
-def buffer_findings(data: bytes, path: str, config: Config) -> list[Finding]:
-    """Every finding of one file's bytes read as `path`: its own rules and the collection
-    rules one page alone can break (a paper or URL listed twice in it). Nothing is read
-    from disk (the language server lints the editor's buffer with it). InputError for text
-    that cannot be read."""
-    from notes_kit.core.files import read_source
-    from notes_kit.lint.engine import lint_context
-    from notes_kit.lint.rules.collection import collection_findings
-    from notes_kit.run.runner import line_end_findings
-
-    text = read_source(path, data)
-    findings, ctx = lint_context(text, path, config)
-    found = [*line_end_findings(path, data, config), *findings]
-    if ctx.parsed is not None:
-        from notes_kit.lint.rules.facts import page_facts
-
-        facts = page_facts(path, text, ctx.parsed.page, twin=False)
-        found += [f for f in collection_findings([path], config, {path: facts}, twins=False)
-                  if config.enabled(f.rule, path)]
-    return sorted(found)
-
-
 def run_stdin(args: argparse.Namespace, configs: Configs, out: TextIO, err: TextIO) -> int:
-    from notes_kit.cli.commands import _status
-    from notes_kit.cli.lint import report
-    from notes_kit.cli.status import exit_status
+    from notes_kit.cli.output import report
+    from notes_kit.cli.status import error_status, exit_status
+    from notes_kit.run.worker import buffer_findings
 
     path = args.stdin_filename or STDIN_NAME
     config = configs(path)
@@ -77,7 +55,7 @@ def run_stdin(args: argparse.Namespace, configs: Configs, out: TextIO, err: Text
     report(findings, args, sink, fixed=fixed, sources=sources)
     if args.diff and changed:  # a check: what it shows would change the text
         return exit_status(1, args, changed)
-    return exit_status(_status(findings, configs), args, changed)
+    return exit_status(error_status(findings, configs), args, changed)
 
 
 def _fix(data: bytes, path: str, config: Config, args: argparse.Namespace, out: TextIO,
@@ -85,7 +63,7 @@ def _fix(data: bytes, path: str, config: Config, args: argparse.Namespace, out: 
     """Apply the fixes and write the result (or, with --diff, the diff) to `out`. Returns
     the fixed text, what the fix summary needs, whether anything changed, and 2 for input
     that cannot be read (written back unchanged)."""
-    from notes_kit.run.runner import process_file
+    from notes_kit.run.worker import process_file
 
     outcome = process_file(path, config, True, args.unsafe_fixes, data)
     if outcome.error:

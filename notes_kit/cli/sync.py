@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 
 def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from notes_kit.cli.commands import conference_pages, twin_of
+    from notes_kit.core.paths import twin_of
+    from notes_kit.run.discover import conference_pages
     from notes_kit.run.sync_memo import SyncMemo
 
     status = 0

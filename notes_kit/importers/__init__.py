@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from notes_kit.core.findings import InputError
+from notes_kit.core.paths import twin_of
 from notes_kit.importers.common import Imported, Unplaced
 
 if TYPE_CHECKING:
@@ -98,14 +99,14 @@ def plan(sources: list[str], kind: str | None = None, venue: str | None = None,
         from notes_kit.importers.merge import merge_into
 
         merged = merge_into(read_text(into), into, read)
-        twin = str(Path(into).with_suffix(".yaml"))
+        twin = twin_of(into)
         return Plan(into, twin, merged.text, to_yaml(merged.text, into, twin), merged.added,
                     merged.present, unplaced)
     from notes_kit.importers.build import build_page
 
     chosen, when = _venue_and_year(read, venue, year, venues or {})
     page = output or f"conferences/{chosen.slug}-{when}.md"
-    twin = str(Path(page).with_suffix(".yaml"))
+    twin = twin_of(page)
     for target in (page, twin):
         if Path(target).exists():
             raise InputError(target, "already exists; not overwritten (add papers to a page "

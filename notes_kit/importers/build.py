@@ -90,7 +90,7 @@ def topics(papers: list[ImportedPaper], sessions: list[str]) -> list[Topic]:
 
 def build_page(sources: list[Imported], venue: Venue, year: int, path: str) -> str:
     """The canonical Markdown page; InputError if it cannot be written stably."""
-    from notes_kit.format.markdown.parse import parse_page
+    from notes_kit.pages import parse_page
     from notes_kit.run.scaffold import page_text
 
     page = parse_page(page_text(venue, year), path).page
@@ -109,8 +109,8 @@ def build_page(sources: list[Imported], venue: Venue, year: int, path: str) -> s
 def stable_text(page: Page, path: str) -> str:
     """Render, read back, render again until nothing changes (raw text from a source can
     read back as other blocks); refuse when it does not settle."""
-    from notes_kit.format.markdown.parse import parse_page
     from notes_kit.format.markdown.render import render_page
+    from notes_kit.pages import parse_page
 
     text = render_page(page)
     for _ in range(3):

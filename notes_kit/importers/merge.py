@@ -24,8 +24,8 @@ class Merged:
 
 
 def merge_into(text: str, path: str, sources: list[Imported]) -> Merged:
-    from notes_kit.format.markdown.parse import parse_page
     from notes_kit.lint.rules.facts import normalise_title
+    from notes_kit.pages import parse_page
 
     page = parse_page(text, path).page
     have = {normalise_title(p.title) for p in page.papers()}
@@ -84,8 +84,8 @@ def _last_filled(lines: list[str], stop: int) -> int:
 def _check(after: str, page: Page, path: str, new: list[Paper]) -> None:
     """Refuse to write unless every paper that was there reads back exactly as it was, in
     its order, and the new ones are all there."""
-    from notes_kit.format.markdown.parse import parse_page
     from notes_kit.lint.rules.facts import normalise_title
+    from notes_kit.pages import parse_page
 
     again = parse_page(after, path).page.papers()
     added = {normalise_title(p.title) for p in new}

@@ -9,28 +9,19 @@ mtime. Within one process each registry is read once per set of unchanged files.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from notes_kit.core.files import DATA_DIR
 from notes_kit.core.findings import InputError
+from notes_kit.core.store import read_cache, write_cache
 
 SCHEMA_PATH = DATA_DIR / "registry.schema.json"
 _KINDS = ("venues", "affiliations", "terms")
 _FORMAT = "1"  # bump when the cached JSON layout changes
-_KEEP_CACHED = 8  # cache files kept per kind (one per set of user files)
 _T = TypeVar("_T")
 _MEMO: dict[str, Any] = {}  # registry data by content key, and served objects by file stamps
-_WRITES = [True]  # False under --no-cache: derived data may be read, nothing is written
-
-
-def allow_cache_writes(allowed: bool) -> bool:
-    """Switch write_cache on or off (--no-cache); returns the previous setting."""
-    previous, _WRITES[0] = _WRITES[0], allowed
-    return previous
 
 
 class Venue(NamedTuple):
@@ -89,70 +80,6 @@ def registry_fingerprint(extra: Sequence[Path] = ()) -> str:
     """Changes whenever any registry input changes: a key for caches of lint results."""
     sources = [_read(DATA_DIR / f"{kind}.yaml") for kind in _KINDS]
     return _digest("all", sources + [_read(Path(p)) for p in extra])
-
-
-def cache_dir() -> Path | None:
-    """`$NOTES_KIT_CACHE_DIR`, else the user cache folder platformdirs names for notes-kit.
-
-    On Linux and the other XDG systems that is `$XDG_CACHE_HOME/notes-kit`, else
-    `~/.cache/notes-kit`, computed here: importing platformdirs costs ~25 ms, a tenth of
-    a cached one-page lint. macOS and Windows ask platformdirs.
-    """
-    explicit = os.environ.get("NOTES_KIT_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    if sys.platform in ("darwin", "win32", "cygwin"):
-        import platformdirs
-
-        return Path(platformdirs.user_cache_dir("notes-kit", appauthor=False))
-    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    if xdg:
-        return Path(xdg) / "notes-kit"
-    try:
-        return Path.home() / ".cache" / "notes-kit"
-    except RuntimeError:  # no home directory
-        return None
-
-
-def read_cache(name: str) -> bytes | None:
-    """The payload write_cache() stored under `name`; None when absent or damaged."""
-    from notes_kit.core.sealed import read_sealed
-
-    directory = cache_dir()
-    if directory is None:
-        return None
-    return read_sealed(str(directory / name), name)
-
-
-def write_cache(name: str, payload: bytes, family: str) -> None:
-    """Atomic write (temp file + os.replace) of the sealed payload (see notes_kit.core.sealed);
-    silently skipped when the directory is not writable.
-
-    Older files whose name starts with `family` are pruned beyond a few.
-    """
-    directory = cache_dir()
-    if directory is None or not _WRITES[0]:
-        return
-    import tempfile
-
-    from notes_kit.core.sealed import seal
-
-    payload = seal(name, payload)
-
-    tmp = None
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.replace(tmp, directory / name)
-        tmp = None
-        olds = sorted(directory.glob(family + "*"), key=lambda p: p.stat().st_mtime)
-        for old in olds[:-_KEEP_CACHED]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
 
 
 def _read(path: Path) -> tuple[str, bytes]:

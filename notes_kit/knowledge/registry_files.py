@@ -13,10 +13,21 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from notes_kit.lint.config import Config
+
+class Config(Protocol):
+    """What is read of the linter's config (notes_kit.lint.config.Config), which lives in a
+    layer above this one."""
+
+    @property
+    def root(self) -> str | None: ...
+    @property
+    def extra_venues(self) -> tuple[str, ...]: ...
+    @property
+    def extra_affiliations(self) -> tuple[str, ...]: ...
+    @property
+    def extra_terms(self) -> tuple[str, ...]: ...
 
 KINDS = ("venues", "affiliations", "terms")
 _TOP_KEY = re.compile(rb"^(venues|affiliations|terms|schema_version)[ \t]*:", re.MULTILINE)

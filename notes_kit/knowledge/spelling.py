@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from notes_kit.core.files import DATA_DIR
-from notes_kit.knowledge.registries import read_cache, write_cache
+from notes_kit.core.store import read_cache, write_cache
 
 _FORMAT = "3"
 VOCABULARY = DATA_DIR / "vocabulary.txt"

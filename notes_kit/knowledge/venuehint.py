@@ -96,3 +96,18 @@ def could_name(path: str, front: str | None) -> bool:
         return True
     parts = PurePath(path)
     return any(ch.isdigit() for ch in parts.stem + parts.parent.name) and not path.startswith("<")
+
+
+def name_of_page(path: str, front: str | None) -> tuple[str, int, str] | None:
+    """(venue name, year, what named it) for a page whose heading does not say `# VENUE
+    YEAR`: its front matter, else its file path; the parser's `namer`."""
+    if not could_name(path, front):
+        return None
+    from notes_kit.knowledge.registries import load_venues
+
+    venues = load_venues()
+    said = from_front_matter(front, venues)
+    hit = said or from_path(path, venues)
+    if hit is None:
+        return None
+    return hit[0].name, hit[1], "front matter" if said else "file path"

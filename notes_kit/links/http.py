@@ -23,8 +23,8 @@ import httpx
 from notes_kit.links import outcome as kinds
 from notes_kit.links.net import classify, host_key, interleave, retry_after
 from notes_kit.links.outcome import Outcome
-from notes_kit.links.settings import LinkSettings
 from notes_kit.links.specs import Spec
+from notes_kit.lint.link_settings import LinkSettings
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})

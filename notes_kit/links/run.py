@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from notes_kit.core.findings import Finding, InputError
 from notes_kit.links.outcome import NO_NETWORK, Outcome
-from notes_kit.links.settings import LinkSettings, from_config
 from notes_kit.links.specs import Spec, spec_for
 from notes_kit.links.store import Store
 from notes_kit.links.targets import Target
 from notes_kit.lint.config import Config
+from notes_kit.lint.link_settings import LinkSettings, from_config
 from notes_kit.lint.rules.links import DEAD, LINK_RULES
 
 if TYPE_CHECKING:
@@ -42,10 +42,11 @@ class LinksResult:
 
 def collect(paths: list[str], config: Config, result: LinksResult) -> list[Target]:
     """Every written URL of the conference pages among `paths` whose rules are enabled."""
-    from notes_kit.cli.commands import conference_pages
     from notes_kit.core.files import read_source
-    from notes_kit.format.markdown.parse import NotConferencePage, parse_page
+    from notes_kit.format.markdown.parse import NotConferencePage
     from notes_kit.links.targets import page_targets
+    from notes_kit.pages import parse_page
+    from notes_kit.run.discover import conference_pages
 
     targets: list[Target] = []
     for path in conference_pages(paths):
@@ -111,7 +112,7 @@ def _outcomes(specs: list[Spec], settings: LinkSettings, result: LinksResult, us
               transport: Any) -> dict[Spec, Outcome]:
     """Fresh cached outcomes, and new checks for the rest (stored as each one ends)."""
     if store is None:
-        from notes_kit.knowledge.registries import cache_dir
+        from notes_kit.core.store import cache_dir
 
         store = Store(cache_dir(), read=use_cache, write=use_cache)
     outcomes: dict[Spec, Outcome] = {}

@@ -13,7 +13,7 @@ import re
 from typing import NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
-from notes_kit.links.settings import LinkSettings
+from notes_kit.lint.link_settings import LinkSettings
 
 _DOI = re.compile(r"^https?://(?:(?:dx\.|www\.)?doi\.org/|[^/?#]+/doi/(?:[a-z]+/)?)"
                   r"(?P<doi>10\.\d{4,9}/[^?#\s]+)", re.IGNORECASE)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from notes_kit.links.outcome import NO_NETWORK, Outcome
-from notes_kit.links.settings import LinkSettings
+from notes_kit.lint.link_settings import LinkSettings
 
 FOLDER = "links-1"  # bump when the payload changes
 

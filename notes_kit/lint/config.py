@@ -44,7 +44,7 @@ class Config:
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
     html_content: str = "error"  # NK502 for HTML kept as written: error, warning or off
-    links: tuple[tuple[str, Any], ...] = ()  # the `[links]` table (notes_kit.links.settings)
+    links: tuple[tuple[str, Any], ...] = ()  # the `[links]` table (notes_kit.lint.link_settings)
     root: str | None = None
     source: str | None = None
 
@@ -201,7 +201,7 @@ def _parse(text: str, path: Path) -> dict[str, Any]:
     import marshal
     import zlib
 
-    from notes_kit.knowledge.registries import read_cache, write_cache
+    from notes_kit.core.store import read_cache, write_cache
 
     name = f"config-{zlib.crc32(text.encode()):08x}-{len(text)}.marshal"
     raw = read_cache(name)
@@ -262,7 +262,7 @@ def _convert(key: str, value: object, src: _Source) -> object:
     if key == "per-file-ignores":
         return _per_file(value, src)
     if key == "links":  # the link checker's table; stdlib only, read when present
-        from notes_kit.links.settings import check_table
+        from notes_kit.lint.link_settings import check_table
 
         return check_table(value, src.error)
     items = _strings(key, value, src, key)

@@ -43,7 +43,8 @@ def make_context(text: str, path: str, config: Config) -> Context:
             check_registry(path, text)
             return Context(path, text, config, kind="registry")
         return Context(path, text, config, kind="yaml")
-    from notes_kit.format.markdown.parse import NotConferencePage, parse_page
+    from notes_kit.format.markdown.parse import NotConferencePage
+    from notes_kit.pages import parse_page
 
     try:
         parsed = parse_page(text, path)
@@ -314,7 +315,8 @@ def _guard(before: str, after: str, unsafe: list[Finding], path: str, page: Any)
 def content_of(text: str, path: str) -> Any:
     """What a page means, for the guard: a conference page's model (positions aside), or the
     text of another page as the line-level fixer leaves it."""
-    from notes_kit.format.markdown.parse import NotConferencePage, parse_page
+    from notes_kit.format.markdown.parse import NotConferencePage
+    from notes_kit.pages import parse_page
 
     try:
         return parse_page(text, path).page

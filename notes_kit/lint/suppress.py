@@ -9,24 +9,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 from notes_kit.core.findings import Finding, Severity
+from notes_kit.format.directives import KEYWORD as _KEYWORD
+from notes_kit.format.directives import YAML_COMMENT as _YAML_COMMENT
+from notes_kit.format.directives import Kind, is_directive
+from notes_kit.format.directives import html_comments as _html_comments
 
-Kind = Literal["markdown", "yaml"]
 MALFORMED = "NK505"
 UNUSED = "NK506"
 UNSUPPRESSIBLE = frozenset({MALFORMED, UNUSED})
 ACTIONS = ("disable", "enable", "disable-next-line")
 END_OF_FILE = 2**31
 RULE_ID = re.compile(r"NK\d{3}", re.IGNORECASE)
-_KEYWORD = re.compile(r"\s*notes-kit(?![\w])", re.IGNORECASE)
 _ANYWHERE = re.compile(r"notes-kit", re.IGNORECASE)
 _GRAMMAR = re.compile(r"\s*notes-kit\s*:\s*([\w-]+)(.*)", re.IGNORECASE | re.DOTALL)
-# A comment ends at its first `-->`: with `.*?` free to run past it, a line of 30 comments
-# and a word backtracked through every way to group them (exponential).
-_HTML_LINE = re.compile(r"\s*(?:<!--(?:(?!-->).)*-->\s*)+")
-_YAML_COMMENT = re.compile(r"\s*#")
 _FENCE = re.compile(r"\s*(`{3,}|~{3,})")
 
 
@@ -123,16 +121,6 @@ def _covering(items: Iterable[Suppression], wanted: set[tuple[str, int]]
     return found
 
 
-def is_directive(line: str, kind: Kind = "markdown") -> bool:
-    """True for a line holding only notes-kit comments (malformed ones too, so they survive)."""
-    if kind == "yaml":
-        match = _YAML_COMMENT.match(line)
-        return bool(match and _KEYWORD.match(line[match.end() :]))
-    if not _HTML_LINE.fullmatch(line):
-        return False
-    return any(_KEYWORD.match(body) for _, body, _ in _html_comments(line))
-
-
 class _State:
     """Pairs `disable` with `enable` and places `disable-next-line`, in file order."""
 
@@ -202,18 +190,6 @@ def _comments(lines: list[str], kind: Kind) -> Iterator[tuple[int, int, str | No
         for column, body, closed in _html_comments(masked):
             if _KEYWORD.match(body):
                 yield number, column, body if closed else None
-
-
-def _html_comments(line: str) -> Iterator[tuple[int, str, bool]]:
-    """(1-based column of `<!--`, body, closed on this line) for each comment on the line."""
-    position = 0
-    while (start := line.find("<!--", position)) >= 0:
-        end = line.find("-->", start + 4)
-        if end < 0:
-            yield start + 1, line[start + 4 :], False
-            return
-        yield start + 1, line[start + 4 : end], True
-        position = end + 3
 
 
 def _prose_lines(lines: list[str]) -> Iterator[tuple[int, str]]:

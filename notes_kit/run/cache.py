@@ -35,34 +35,17 @@ import stat
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
+from notes_kit.core.checked import _of, _sequence, _sha256, digest_of, strs
 from notes_kit.core.files import PACKAGE_DIR
 from notes_kit.core.findings import Edit, Finding, FixKind, Severity
 from notes_kit.lint.config import Config
-
-if TYPE_CHECKING:
-    import hashlib
-
-
-def _sha256(data: bytes = b"") -> hashlib._Hash:
-    """hashlib costs ~4 ms to import (OpenSSL): only runs that use it pay it."""
-    if not _HASHLIB:  # later calls skip the import statement (called once per page)
-        import hashlib
-
-        _HASHLIB.append(hashlib.sha256)
-    result: hashlib._Hash = _HASHLIB[0](data)
-    return result
-
-
-_HASHLIB: list[Any] = []
-
 
 FORMAT = 2  # bump when the entry layout changes
 KEEP_STAMPS = 4  # result folders kept (one per tool/config/registry combination)
 MAX_BYTES = 16 * 1024 * 1024  # same limit as files.read_source: larger files are not cached
 _SERIAL = itertools.count()
-_T = TypeVar("_T")
 
 
 def read_regular(path: str) -> bytes | None:
@@ -88,10 +71,6 @@ def read_regular(path: str) -> bytes | None:
     except OSError:
         return None
     return data if len(data) <= MAX_BYTES else None
-
-
-def digest_of(data: bytes) -> str:
-    return _sha256(data).hexdigest()
 
 
 def file_digest(path: str) -> str:
@@ -164,7 +143,7 @@ class ResultCache:
     @classmethod
     def open(cls, config: Config) -> ResultCache | None:
         """The cache for this config, or None when there is no cache directory at all."""
-        from notes_kit.knowledge.registries import cache_dir
+        from notes_kit.core.store import cache_dir
 
         base = cache_dir()
         if base is None:
@@ -341,36 +320,3 @@ def decode(path: str, item: Any) -> Finding:
         _SEVERITIES[severity], end_line, end_column
     fields["fix"], fields["suggestions"], fields["edits"] = _FIXES[fix], suggestions, edits
     return finding
-
-
-def _of(kind: type[_T], value: Any) -> _T:
-    """`value` when it is exactly of this type (marshal gives no subclasses); else TypeError."""
-    if type(value) is not kind:
-        raise TypeError(f"not a {kind.__name__}")
-    result: _T = value
-    return result
-
-
-def _sequence(values: Any) -> list[Any] | tuple[Any, ...]:
-    if type(values) is not list and type(values) is not tuple:
-        raise TypeError("not a sequence")
-    result: list[Any] | tuple[Any, ...] = values
-    return result
-
-
-def strs(values: Any) -> tuple[str, ...]:
-    """A tuple of strings from a list or tuple of exactly strings; else TypeError."""
-    for value in _sequence(values):  # a loop, not all(...): decode() calls this a lot
-        if type(value) is not str:
-            raise TypeError("not a list of strings")
-    return values if type(values) is tuple else tuple(values)
-
-
-def ints(values: Any) -> list[int]:
-    if not all(type(v) is int for v in _sequence(values)):
-        raise TypeError("not a list of integers")
-    return list(values)
-
-
-def of(kind: type[_T], value: Any) -> _T:
-    return _of(kind, value)

@@ -100,8 +100,8 @@ class _Regions:
 def regions(text: str, path: str) -> _Regions | None:
     """None when the text is not a conference page."""
     from notes_kit.core.model import Group, Paper, Topic
-    from notes_kit.format.markdown.parse import parse_page
     from notes_kit.lint.rules.facts import normalise_title
+    from notes_kit.pages import parse_page
 
     try:
         page = parse_page(text, path).page

@@ -225,8 +225,9 @@ class Collection:
 
     def _parse(self, path: str) -> Facts:
         """Facts of a page read (and hashed) and parsed here."""
+        from notes_kit.core.checked import digest_of
         from notes_kit.lint.rules.facts import read_facts
-        from notes_kit.run.cache import digest_of, read_regular
+        from notes_kit.run.cache import read_regular
 
         data = read_regular(path)
         if data is None:

@@ -92,3 +92,18 @@ def _walk(root: str, excluder: Excluder | None, registries: Collection[str],
                     registries and os.path.realpath(full) in registries):
                 found.append(full)
     return found
+
+
+def conference_pages(paths: list[str]) -> list[str]:
+    """Markdown files named like `<venue>-<year>.md` (README.md of a folder counts too).
+
+    A `.yaml`/`.yml` path stands for its page, so `sync --check` accepts what pre-commit passes.
+    """
+    from pathlib import Path
+
+    from notes_kit.core.paths import is_conference_name
+
+    pages = [str(Path(p).with_suffix(".md")) if p.endswith((".yaml", ".yml")) else p
+             for p in expand(paths)]
+    return list(dict.fromkeys(p for p in pages if p.endswith(".md") and is_conference_name(p)
+                              and os.path.isfile(p)))

@@ -341,7 +341,7 @@ class Groups:
 
     def _stale_twins(self) -> list[Finding]:
         """NK703, when the rule is on for at least one page (its findings are on twins)."""
-        from notes_kit.cli.commands import twin_of
+        from notes_kit.core.paths import twin_of
         from notes_kit.lint.rules.registry import RULES
 
         if not self.stale or not any(self.config.enabled("NK703", self.paths[o])
@@ -416,8 +416,9 @@ class Groups:
     def load(cls, data: Any, arrays: list[array[int]], paths: tuple[str, ...], config: Config,
              facts_of: FactsOf) -> Groups:
         """The inverse of dump(); ValueError, TypeError, IndexError or KeyError if malformed."""
+        from notes_kit.core.checked import of
         from notes_kit.lint.suppress import Suppression, Suppressions
-        from notes_kit.run.cache import decode, of
+        from notes_kit.run.cache import decode
 
         spellings, present, stale, marks, found = data
         if len(arrays) != 6 or any(len(a) != len(b) for a, b in zip(arrays[::2], arrays[1::2],

@@ -21,11 +21,12 @@ import sys
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 
+from notes_kit.core.checked import digest_of
 from notes_kit.core.findings import Finding, FixKind
 from notes_kit.lint.config import Config
-from notes_kit.run.cache import ResultCache, digest_of, read_regular
+from notes_kit.run.cache import ResultCache, read_regular
 from notes_kit.run.collect import Collection
-from notes_kit.run.runner import FileOutcome, process_file
+from notes_kit.run.worker import FileOutcome, process_file
 
 # A pool costs 0.1-0.15 s to start (fork, workers, pipes). Measured on 2 CPUs
 # (benchmarks/README.md, section (e)): with the one-minute load average at 1.3 a pool
@@ -60,7 +61,7 @@ _JOB: Job | None = None  # the job of a worker process, set by _init
 @contextmanager
 def _cache_writes(allowed: bool) -> Iterator[None]:
     """Without the cache, the registries and the dictionary are not written either."""
-    from notes_kit.knowledge.registries import allow_cache_writes
+    from notes_kit.core.store import allow_cache_writes
 
     previous = None if allowed else allow_cache_writes(False)
     try:
@@ -271,7 +272,7 @@ def _init(job: Job) -> None:
     global _JOB
     _JOB = job
     if not job.writes:  # a spawned worker starts with the default
-        from notes_kit.knowledge.registries import allow_cache_writes
+        from notes_kit.core.store import allow_cache_writes
 
         allow_cache_writes(False)
 

@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from notes_kit.core.findings import InputError
+from notes_kit.core.paths import twin_of
+from notes_kit.knowledge.placeholders import PLACEHOLDER_URL, RATE_PLACEHOLDER
 
 if TYPE_CHECKING:
     from notes_kit.knowledge.registries import Venue
 
-PLACEHOLDER = "TODO"
-PLACEHOLDER_URL = f"https://{PLACEHOLDER}"
-RATE_PLACEHOLDER = f"{PLACEHOLDER}: P% (= accepted / submitted)"
 
 
 def page_text(venue: Venue, year: int) -> str:
@@ -74,7 +73,7 @@ def create(venue_name: str, year: int | str, directory: str,
     if not (written.isascii() and written.isdigit() and 1000 <= int(written) <= 9999):
         raise InputError(str(page), f"the year must be four digits, 1000 to 9999 (got "
                          f"{written!r}); nothing written")
-    twin = page.with_suffix(".yaml")
+    twin = Path(twin_of(str(page)))
     for target in (page, twin):
         if target.exists():
             raise InputError(str(target), "already exists; not overwritten")

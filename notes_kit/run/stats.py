@@ -76,7 +76,7 @@ def page_stats(page: Page, path: str) -> PageStats:
 def collect(paths: list[str]) -> list[PageStats]:
     """Stats of every Markdown conference page under `paths`; other files are skipped."""
     from notes_kit.core.files import read_source
-    from notes_kit.format.markdown.parse import parse_page
+    from notes_kit.pages import parse_page
     from notes_kit.run.discover import expand
 
     found: list[PageStats] = []

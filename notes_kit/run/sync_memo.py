@@ -32,7 +32,8 @@ class SyncMemo:
     def read(self, page: str, twin: str) -> tuple[bytes | None, bytes | None, bool]:
         """(page bytes, twin bytes, whether they are a pair found up to date before);
         None for a file that cannot be read here (the caller reports it as it always did)."""
-        from notes_kit.run.cache import digest_of, read_regular
+        from notes_kit.core.checked import digest_of
+        from notes_kit.run.cache import read_regular
 
         data, current = read_regular(page), read_regular(twin)
         if data is not None and self.cache is not None:
@@ -43,7 +44,7 @@ class SyncMemo:
 
     def fresh(self, page: str, written: str | None = None) -> None:
         """The twin equals the conversion of the page (as read, or as just `written`)."""
-        from notes_kit.run.cache import digest_of
+        from notes_kit.core.checked import digest_of
 
         pair = self.seen.get(page)
         if pair is None:

@@ -57,7 +57,7 @@ def analyse(text: str, path: str, configs: Configs, version: int | None = None) 
         snapshot.config = configs(path)
         if _excluded(path, configs):
             return snapshot
-        from notes_kit.cli.stdin import buffer_findings
+        from notes_kit.run.worker import buffer_findings
 
         snapshot.findings = buffer_findings(text.encode("utf-8", errors="surrogatepass"),
                                             path, snapshot.config)

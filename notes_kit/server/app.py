@@ -108,18 +108,4 @@ def _path_of(uri: str) -> str:
     return to_fs_path(uri) or uri
 
 
-def build(debounce: float = DEBOUNCE) -> NotesServer:
-    """The server with every feature registered (features.py holds the handlers)."""
-    from notes_kit.server.features import register
-
-    server = NotesServer(debounce)
-    register(server)
-    return server
-
-
-def serve(debounce: float = DEBOUNCE) -> None:
-    logging.basicConfig(level=logging.WARNING, format="notes-kit server: %(message)s")
-    build(debounce).start_io()
-
-
-__all__ = ["NotesServer", "build", "serve"]
+__all__ = ["NotesServer"]

@@ -8,9 +8,9 @@ import pytest
 
 from notes_kit.core.edits import apply_edits
 from notes_kit.core.findings import FixKind
-from notes_kit.format.markdown.parse import NotConferencePage, parse_page
+from notes_kit.format.markdown.parse import NotConferencePage
 from notes_kit.lint.engine import fix, lint
-from notes_kit.pages import to_markdown, to_yaml, yaml_to_markdown
+from notes_kit.pages import parse_page, to_markdown, to_yaml, yaml_to_markdown
 
 BODY = "## Papers\n\n### Storage\n\n* A Paper \\[[Paper](https://example.org/a)]\n  * PKU\n"
 

@@ -188,7 +188,7 @@ def _cache_name(version: str) -> str:
 
 
 def _cached(version: str) -> frozenset[str] | None:
-    from notes_kit.knowledge.registries import read_cache
+    from notes_kit.core.store import read_cache
 
     raw = read_cache(_cache_name(version))
     if raw is None:
@@ -202,7 +202,7 @@ def _cached(version: str) -> frozenset[str] | None:
 
 def _keep(version: str, module: ModuleType) -> None:
     """Store the set mistletoe just computed, for the next run under this Unicode version."""
-    from notes_kit.knowledge.registries import write_cache
+    from notes_kit.core.store import write_cache
 
     chars = getattr(module, "punctuation", None)
     if not isinstance(chars, set) or not all(isinstance(c, str) and len(c) == 1 for c in chars):

@@ -9,6 +9,7 @@ Anything that cannot be placed travels as `Raw`, never dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from notes_kit.core.edits import insert_before, move_before, replace_span, shifted
@@ -58,9 +59,16 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
     return text[:cut], text[cut:]
 
 
-def parse_page(text: str, path: str = "<string>", *, check_meta: bool = True) -> Parsed:
+Namer = Callable[[str, "str | None"], "tuple[str, int, str] | None"]
+
+
+def parse_page(text: str, path: str = "<string>", *, check_meta: bool = True,
+               namer: Namer | None = None) -> Parsed:
     """Parse a normalised page (LF line ends) into the model. `check_meta`: make sure Meta
-    Info content kept verbatim reads back the same once rendered (see _Builder._meta)."""
+    Info content kept verbatim reads back the same once rendered (see _Builder._meta).
+    `namer(path, front matter)`: (venue, year, "front matter" or "file path") of a page whose
+    heading does not name its conference, from knowledge the format does not hold (the venue
+    registry: notes_kit.pages.parse_page passes it)."""
     front, body = split_front_matter(text)
     offset = front.count("\n") if front else 0
     lines = body.split("\n")
@@ -82,6 +90,7 @@ def parse_page(text: str, path: str = "<string>", *, check_meta: bool = True) ->
         raise InputError(path, "nesting too deep to parse") from None
     builder = _Builder(path, lines, offset, tabbed, front)
     builder.check_meta = check_meta
+    builder.namer = namer
     page = builder.build(blocks)
     page.front_matter = front
     return Parsed(page, lines, sorted(builder.findings), offset)
@@ -151,6 +160,7 @@ class _Builder:
         self.tabbed = tabbed or set()  # lines read with their indentation tabs expanded
         self.front = front
         self.check_meta = True
+        self.namer: Namer | None = None
         self.findings: list[Finding] = []
 
     def report(self, rule: str, line: int, column: int, message: str,
@@ -207,32 +217,23 @@ class _Builder:
         names a registry venue (`venue:`/`year:`, `papers/2025/OSDI.md`) is a conference
         page; NK101 says how to write its title, with the edit that rewrites (or inserts)
         the heading line, the one change rendering makes."""
-        from notes_kit.knowledge import venuehint
-
-        if not venuehint.could_name(self.path, self.front):
-            return None
-        from notes_kit.knowledge.registries import load_venues
-
-        venues = load_venues()
-        said = venuehint.from_front_matter(self.front, venues)
-        hit = said or venuehint.from_path(self.path, venues)
+        hit = self.namer(self.path, self.front) if self.namer is not None else None
         if hit is None:
             return None
-        venue, year = hit
+        venue, year, source = hit
         first = next((b for b in blocks if b.kind != "blank"), None)
         head = first if first is not None and first.kind == "heading" and first.level == 1 \
             else None
-        title = f"# {venue.name} {year}"
+        title = f"# {venue} {year}"
         line = (first.line if first is not None else len(self.lines) + 1) + self.offset
         if head is not None:
             edit = Edit(line, 1, line, len(self.lines[head.line - 1]) + 1, title)
         else:
             edit = Edit(line, 1, line, 1, title + "\n\n")
-        source = "front matter" if said else "file path"
         self.findings.append(Finding(
             self.path, line, 1, "NK101", f"the title is written '{title}' (the {source} "
             "names the conference)", fix=FixKind.SAFE, edits=(edit,)))
-        return head, venue.name, year, None
+        return head, venue, year, None
 
     def _sections(self, page: Page, blocks: list[Block]) -> None:
         chunks: list[tuple[Block | None, list[Block]]] = [(None, [])]
@@ -378,7 +379,7 @@ class _Builder:
                     topic.papers.append(raw)
 
     def _unplaced(self, block: Block, text: str) -> None:
-        from notes_kit.lint.suppress import is_directive
+        from notes_kit.format.directives import is_directive
 
         if is_directive(text.strip()):
             return

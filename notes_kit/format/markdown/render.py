@@ -126,7 +126,7 @@ def _runs(items: Sequence[Any], render: Callable[[Any], list[str]]) -> list[list
 
 def _is_directive(raw: Raw) -> bool:
     """A one-line suppression comment stays where it stands, right above what it covers."""
-    from notes_kit.lint.suppress import is_directive
+    from notes_kit.format.directives import is_directive
 
     return "\n" not in raw.text and is_directive(raw.text)
 

@@ -84,7 +84,7 @@ def shared_urls(sources: list[PageFacts]) -> Iterator[Finding]:
 
 def stale_twins(sources: list[PageFacts]) -> Iterator[Finding]:
     """NK703: the `.yaml` twin of a `<venue>-<year>.md` page exists but says something else."""
-    from notes_kit.cli.commands import twin_of
+    from notes_kit.core.paths import twin_of
 
     for src in sources:
         if src.twin_stale:

@@ -79,7 +79,7 @@ class PageFacts(NamedTuple):
         return f"{self.path}:{self.spots[3 * index]}"
 
 
-_DIRECTIVE = re.compile("notes-kit", re.IGNORECASE)  # as suppress._KEYWORD matches it
+_DIRECTIVE = re.compile("notes-kit", re.IGNORECASE)  # as format.directives.KEYWORD matches it
 
 
 def page_facts(path: str, text: str, page: Page, *, twin: bool = True) -> PageFacts:
@@ -158,8 +158,8 @@ def _twin_check(path: str, page: Page) -> tuple[bool, str]:
     Also the sha256 of the twin compared ("-": no twin), so facts kept in the result
     cache are trusted only while the twin is unchanged.
     """
-    from notes_kit.cli.commands import is_conference_name, twin_of
-    from notes_kit.run.cache import digest_of
+    from notes_kit.core.checked import digest_of
+    from notes_kit.core.paths import is_conference_name, twin_of
 
     twin = twin_of(path)
     try:
@@ -184,7 +184,7 @@ def read_facts(path: str, *, twin: bool = True, data: bytes | None = None) -> Pa
     """Facts of a file read (unless `data` is given) and parsed here; None when it is not a
     readable conference page."""
     from notes_kit.core.files import read_source
-    from notes_kit.format.markdown.parse import parse_page
+    from notes_kit.pages import parse_page
 
     if not path.endswith((".md", ".markdown")):
         return None
@@ -211,8 +211,8 @@ def pack_facts(facts: PageFacts) -> tuple[Any, ...]:
 def unpack_facts(path: str, item: Any) -> PageFacts:
     """The inverse of pack_facts(); TypeError for anything malformed (lists are taken for
     tuples, and integer lists for the packed arrays)."""
+    from notes_kit.core.checked import ints, of, strs
     from notes_kit.lint.suppress import Suppression, Suppressions
-    from notes_kit.run.cache import ints, of, strs
 
     try:
         keys, titles, spots, urls, links, raw, names, meta, marks, stale, twin = item

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 from notes_kit.core.findings import Finding
 from notes_kit.core.model import Rate
+from notes_kit.knowledge.placeholders import PLACEHOLDER, PLACEHOLDER_URL
 from notes_kit.lint.rules.context import Context
-from notes_kit.run.scaffold import PLACEHOLDER, PLACEHOLDER_URL
 
 
 def is_placeholder_url(url: str | None) -> bool:
