@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 
-def _sha256(data: bytes = b"") -> hashlib._Hash:
+def sha256(data: bytes = b"") -> hashlib._Hash:
     """hashlib costs ~4 ms to import (OpenSSL): only runs that use it pay it."""
     if not _HASHLIB:  # later calls skip the import statement (called once per page)
         import hashlib
@@ -25,10 +25,10 @@ _HASHLIB: list[Any] = []
 
 
 def digest_of(data: bytes) -> str:
-    return _sha256(data).hexdigest()
+    return sha256(data).hexdigest()
 
 
-def _of(kind: type[_T], value: Any) -> _T:
+def of(kind: type[_T], value: Any) -> _T:
     """`value` when it is exactly of this type (marshal gives no subclasses); else TypeError."""
     if type(value) is not kind:
         raise TypeError(f"not a {kind.__name__}")
@@ -36,7 +36,7 @@ def _of(kind: type[_T], value: Any) -> _T:
     return result
 
 
-def _sequence(values: Any) -> list[Any] | tuple[Any, ...]:
+def sequence(values: Any) -> list[Any] | tuple[Any, ...]:
     if type(values) is not list and type(values) is not tuple:
         raise TypeError("not a sequence")
     result: list[Any] | tuple[Any, ...] = values
@@ -45,17 +45,13 @@ def _sequence(values: Any) -> list[Any] | tuple[Any, ...]:
 
 def strs(values: Any) -> tuple[str, ...]:
     """A tuple of strings from a list or tuple of exactly strings; else TypeError."""
-    for value in _sequence(values):  # a loop, not all(...): decode() calls this a lot
+    for value in sequence(values):  # a loop, not all(...): decode() calls this a lot
         if type(value) is not str:
             raise TypeError("not a list of strings")
     return values if type(values) is tuple else tuple(values)
 
 
 def ints(values: Any) -> list[int]:
-    if not all(type(v) is int for v in _sequence(values)):
+    if not all(type(v) is int for v in sequence(values)):
         raise TypeError("not a list of integers")
     return list(values)
-
-
-def of(kind: type[_T], value: Any) -> _T:
-    return _of(kind, value)

@@ -37,7 +37,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from notes_kit.core.checked import _of, _sequence, _sha256, digest_of, strs
+from notes_kit.core.checked import digest_of, of, sequence, sha256, strs
 from notes_kit.core.files import PACKAGE_DIR
 from notes_kit.core.findings import Edit, Finding, FixKind, Severity
 from notes_kit.lint.config import Config
@@ -81,7 +81,7 @@ def file_digest(path: str) -> str:
 
 def source_stamp(package: Path = PACKAGE_DIR) -> str:
     """Size and mtime of the tool's modules and data: an editable install changes in place."""
-    digest = _sha256()
+    digest = sha256()
     stack = [package]
     while stack:
         folder = stack.pop()
@@ -122,7 +122,7 @@ def run_stamp(config: Config) -> str:
                                *config.extra_terms)]
     parts = [str(FORMAT), str(notes_kit.__version__), source_stamp(), config.fingerprint(),
              registry_fingerprint(extra), _dictionary_stamp(), sys.implementation.cache_tag]
-    return _sha256("\n".join(parts).encode()).hexdigest()[:32]
+    return sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
 def set_key(files: Iterable[str], twins: bool) -> str:
@@ -155,7 +155,7 @@ class ResultCache:
         return cls(base / "results", stamp)
 
     def _entry(self, path: str) -> str:
-        name = _sha256(f"{os.path.abspath(path)}\0{path}".encode()).hexdigest()[:40]
+        name = sha256(f"{os.path.abspath(path)}\0{path}".encode()).hexdigest()[:40]
         return f"{self._prefix}{name[:2]}{os.sep}{name}.entry"
 
     def has_entry(self, path: str) -> bool:
@@ -186,7 +186,7 @@ class ResultCache:
         self._write(self._value_path(kind, key), f"{kind}\0{key}", value)
 
     def _value_path(self, kind: str, key: str) -> Path:
-        name = _sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+        name = sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:40]
         return self.folder / kind / f"{name}.bin"
 
     def index_path(self, key: str) -> Path:
@@ -303,8 +303,8 @@ def decode(path: str, item: Any) -> Finding:
             or type(end_column) is not int or type(rule) is not str
             or type(message) is not str or (where is not None and type(where) is not str)):
         raise TypeError("malformed finding")
-    edits = tuple(Edit(_of(int, a), _of(int, b), _of(int, c), _of(int, d), _of(str, t))
-                  for a, b, c, d, t in _sequence(rest[0])) if rest and rest[0] else ()
+    edits = tuple(Edit(of(int, a), of(int, b), of(int, c), of(int, d), of(str, t))
+                  for a, b, c, d, t in sequence(rest[0])) if rest and rest[0] else ()
     if type(suggestions) is not tuple or suggestions:  # () is by far the most common
         suggestions = strs(suggestions)
     if not _FAST:
